@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Lodestar",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lodestar", targets: ["lodestar"]),
+        .library(name: "Embeddings", targets: ["Embeddings"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System-library shim: the only target that sees cblas.h. Wrapped by Embeddings/BLAS.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        // Core: tokenizer, safetensors, BERT encoder, pooling. No server or storage dependencies.
+        .target(
+            name: "Embeddings",
+            dependencies: ["COpenBLAS"]
+        ),
+        // The command-line tool (the only target that imports ArgumentParser).
+        .executableTarget(
+            name: "lodestar",
+            dependencies: [
+                "Embeddings",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "EmbeddingsTests",
+            dependencies: ["Embeddings"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,180 @@
+import Foundation
+
+/// The BERT encoder and pooling, over a packed batch: the tokens of all sequences of a batch are
+/// stacked into one `[tokens × hidden]` matrix for the dense layers (no padding is ever computed),
+/// and attention runs per sequence and head. A sequence's result therefore does not depend on what
+/// else is in its batch.
+struct BertEncoder: Sendable {
+    let configuration: ModelConfiguration
+    let weights: BertWeights
+
+    /// Scratch memory of one worker. Not thread-safe: one forward pass at a time.
+    final class Workspace {
+        let hidden = FloatBuffer()
+        let queryKeyValue = FloatBuffer()
+        let context = FloatBuffer()
+        let projection = FloatBuffer()
+        let intermediate = FloatBuffer()
+        let scores = FloatBuffer()
+    }
+
+    /// Sequences longer than this use BLAS for attention scores and context; shorter ones a SIMD loop.
+    static let attentionGEMMThreshold = 48
+
+    /// Embeds each token sequence (ids including `[CLS]`/`[SEP]`) into `output[i]`.
+    func encode(_ sequences: [[Int32]], workspace: Workspace, executor: ParallelExecutor) -> [[Float]] {
+        let c = configuration
+        let h = c.hiddenSize
+        let lengths = sequences.map(\.count)
+        let total = lengths.reduce(0, +)
+        guard total > 0 else { return sequences.map { _ in [Float](repeating: 0, count: c.dimension) } }
+        var offsets = [Int](repeating: 0, count: sequences.count)
+        for i in 1..<max(sequences.count, 1) { offsets[i] = offsets[i - 1] + lengths[i - 1] }
+
+        let x = workspace.hidden.reserve(total * h)
+        let qkv = workspace.queryKeyValue.reserve(total * 3 * h)
+        let context = workspace.context.reserve(total * h)
+        let projection = workspace.projection.reserve(total * h)
+        let intermediate = workspace.intermediate.reserve(total * c.intermediateSize)
+        let maxLength = lengths.max() ?? 0
+        let scoresStride = maxLength * maxLength
+        let scores = workspace.scores.reserve(scoresStride * max(executor.threads, 1))
+
+        embed(sequences, offsets: offsets, into: x, executor: executor)
+
+        for layer in weights.layers {
+            linear(x, rows: total, layer.queryKeyValue, output: qkv, executor: executor)
+            executor.forChunks(total) { rows in
+                layer.queryKeyValue.bias.withUnsafeBufferPointer { bias in
+                    Kernels.addBias(qkv + rows.lowerBound * 3 * h, rows: rows.count, width: 3 * h, bias: bias.baseAddress!)
+                }
+            }
+            attention(qkv: qkv, context: context, offsets: offsets, lengths: lengths,
+                      scores: scores, scoresStride: scoresStride, executor: executor)
+            linear(context, rows: total, layer.attentionOutput, output: projection, executor: executor)
+            addResidualNorm(projection, bias: layer.attentionOutput.bias, into: x, rows: total, norm: layer.attentionNorm, executor: executor)
+            linear(x, rows: total, layer.intermediate, output: intermediate, executor: executor)
+            let width = c.intermediateSize
+            executor.forChunks(total) { rows in
+                layer.intermediate.bias.withUnsafeBufferPointer { bias in
+                    Kernels.addBiasActivation(intermediate + rows.lowerBound * width, rows: rows.count, width: width,
+                                              bias: bias.baseAddress!, activation: c.activation)
+                }
+            }
+            linear(intermediate, rows: total, layer.output, output: projection, executor: executor)
+            addResidualNorm(projection, bias: layer.output.bias, into: x, rows: total, norm: layer.outputNorm, executor: executor)
+        }
+
+        return (0..<sequences.count).map { i in
+            Pooling.pool(x + offsets[i] * h, length: lengths[i], hiddenSize: h, configuration: c)
+        }
+    }
+
+    // MARK: - Steps
+
+    /// Word + token-type + position embeddings, then LayerNorm.
+    private func embed(_ sequences: [[Int32]], offsets: [Int], into x: UnsafeMutablePointer<Float>, executor: ParallelExecutor) {
+        let h = configuration.hiddenSize
+        let vocabulary = configuration.vocabularySize
+        weights.wordEmbeddings.withUnsafeBufferPointer { words in
+        weights.positionEmbeddings.withUnsafeBufferPointer { positions in
+        weights.tokenTypeEmbeddings.withUnsafeBufferPointer { types in
+            for (s, ids) in sequences.enumerated() {
+                for (p, id) in ids.enumerated() {
+                    let row = x + (offsets[s] + p) * h
+                    let token = Int(id) >= 0 && Int(id) < vocabulary ? Int(id) : 0
+                    let w = words.baseAddress! + token * h
+                    let t = types.baseAddress!
+                    let q = positions.baseAddress! + p * h
+                    for d in 0..<h { row[d] = (w[d] + t[d]) + q[d] }
+                }
+            }
+        }}}
+        let total = (offsets.last ?? 0) + (sequences.last?.count ?? 0)
+        weights.embeddingNorm.gamma.withUnsafeBufferPointer { gamma in
+        weights.embeddingNorm.beta.withUnsafeBufferPointer { beta in
+            executor.forChunks(total) { rows in
+                Kernels.layerNorm(x + rows.lowerBound * h, rows: rows.count, width: h,
+                                  gamma: gamma.baseAddress!, beta: beta.baseAddress!, epsilon: configuration.layerNormEpsilon)
+            }
+        }}
+    }
+
+    /// `output = input · Wᵀ` (bias added by the following fused kernel). With several threads the
+    /// output columns are split so each thread runs a single-threaded GEMM on its own block.
+    private func linear(_ input: UnsafePointer<Float>, rows: Int, _ layer: BertWeights.Linear,
+                        output: UnsafeMutablePointer<Float>, executor: ParallelExecutor) {
+        layer.weight.withUnsafeBufferPointer { weight in
+            let w = weight.baseAddress!
+            executor.forChunks(layer.outputs, granularity: 64) { columns in
+                BLAS.gemmABt(m: rows, n: columns.count, k: layer.inputs,
+                             a: input, lda: layer.inputs,
+                             b: w + columns.lowerBound * layer.inputs, ldb: layer.inputs,
+                             c: output + columns.lowerBound, ldc: layer.outputs)
+            }
+        }
+    }
+
+    private func addResidualNorm(_ projection: UnsafeMutablePointer<Float>, bias: [Float], into x: UnsafeMutablePointer<Float>,
+                                 rows total: Int, norm: BertWeights.Norm, executor: ParallelExecutor) {
+        let h = configuration.hiddenSize
+        let epsilon = configuration.layerNormEpsilon
+        bias.withUnsafeBufferPointer { bias in
+        norm.gamma.withUnsafeBufferPointer { gamma in
+        norm.beta.withUnsafeBufferPointer { beta in
+            executor.forChunks(total) { rows in
+                let offset = rows.lowerBound * h
+                Kernels.addBiasResidualLayerNorm(
+                    input: projection + offset, bias: bias.baseAddress!, residual: x + offset,
+                    rows: rows.count, width: h, gamma: gamma.baseAddress!, beta: beta.baseAddress!, epsilon: epsilon)
+            }
+        }}}
+    }
+
+    /// Scaled dot-product attention of every (sequence, head) pair; writes the context rows.
+    private func attention(qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>,
+                           offsets: [Int], lengths: [Int], scores: UnsafeMutablePointer<Float>, scoresStride: Int,
+                           executor: ParallelExecutor) {
+        let c = configuration
+        let h = c.hiddenSize
+        let heads = c.headCount
+        let d = c.headSize
+        let stride = 3 * h
+        let scale = 1 / Float(d).squareRoot()
+        let pairs = lengths.count * heads
+        // Each chunk of (sequence, head) pairs runs on one thread with its own score buffer.
+        executor.forIndexedChunks(pairs) { slot, range in
+            let s = scores + slot * scoresStride
+            for pair in range {
+                let sequence = pair / heads
+                let head = pair % heads
+                let length = lengths[sequence]
+                let base = offsets[sequence]
+                let q = qkv + base * stride + head * d
+                let k = q + h
+                let v = q + 2 * h
+                let out = context + base * h + head * d
+                if length >= Self.attentionGEMMThreshold {
+                    BLAS.gemmABt(m: length, n: length, k: d, alpha: scale, a: q, lda: stride, b: k, ldb: stride,
+                                 c: s, ldc: length)
+                    for i in 0..<length { Kernels.softmax(s + i * length, length) }
+                    BLAS.gemmAB(m: length, n: d, k: length, a: s, lda: length, b: v, ldb: stride, c: out, ldc: h)
+                } else {
+                    for i in 0..<length {
+                        let row = s + i * length
+                        let qi = q + i * stride
+                        for j in 0..<length {
+                            row[j] = Kernels.dot(qi, k + j * stride, d) * scale
+                        }
+                        Kernels.softmax(row, length)
+                        let o = out + i * h
+                        o.update(repeating: 0, count: d)
+                        for j in 0..<length {
+                            Kernels.axpy(row[j], v + j * stride, o, d)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

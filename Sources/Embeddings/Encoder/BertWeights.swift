@@ -1,0 +1,74 @@
+/// The weights of a BERT encoder, checked against the configuration when loaded.
+///
+/// Linear layers keep PyTorch's `[out, in]` layout (used as `x · Wᵀ`); the query, key and value
+/// projections are concatenated into one `[3H, H]` matrix so that one GEMM computes all three.
+struct BertWeights: Sendable {
+    struct Linear: Sendable {
+        let weight: [Float]
+        let bias: [Float]
+        let outputs: Int
+        let inputs: Int
+    }
+
+    struct Norm: Sendable {
+        let gamma: [Float]
+        let beta: [Float]
+    }
+
+    struct Layer: Sendable {
+        let queryKeyValue: Linear
+        let attentionOutput: Linear
+        let attentionNorm: Norm
+        let intermediate: Linear
+        let output: Linear
+        let outputNorm: Norm
+    }
+
+    let wordEmbeddings: [Float]
+    let positionEmbeddings: [Float]
+    let tokenTypeEmbeddings: [Float]
+    let embeddingNorm: Norm
+    let layers: [Layer]
+
+    init(file: SafeTensorsFile, configuration c: ModelConfiguration) throws(SafeTensorsError) {
+        let h = c.hiddenSize
+        // Checkpoints saved from BertModel have no prefix; those from BertFor* have "bert.".
+        let prefix = file.tensors["embeddings.word_embeddings.weight"] == nil
+            && file.tensors["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
+        func tensor(_ name: String, _ shape: [Int]) throws(SafeTensorsError) -> [Float] {
+            try file.floats(prefix + name, shape: shape)
+        }
+        func linear(_ name: String, out: Int, in: Int) throws(SafeTensorsError) -> Linear {
+            Linear(weight: try tensor(name + ".weight", [out, `in`]), bias: try tensor(name + ".bias", [out]),
+                   outputs: out, inputs: `in`)
+        }
+        func norm(_ name: String) throws(SafeTensorsError) -> Norm {
+            // Old TensorFlow-converted checkpoints name LayerNorm parameters gamma/beta.
+            if file.tensors[prefix + name + ".weight"] == nil, file.tensors[prefix + name + ".gamma"] != nil {
+                return Norm(gamma: try tensor(name + ".gamma", [h]), beta: try tensor(name + ".beta", [h]))
+            }
+            return Norm(gamma: try tensor(name + ".weight", [h]), beta: try tensor(name + ".bias", [h]))
+        }
+
+        wordEmbeddings = try tensor("embeddings.word_embeddings.weight", [c.vocabularySize, h])
+        positionEmbeddings = try tensor("embeddings.position_embeddings.weight", [c.maxPositionEmbeddings, h])
+        tokenTypeEmbeddings = try tensor("embeddings.token_type_embeddings.weight", [c.typeVocabularySize, h])
+        embeddingNorm = try norm("embeddings.LayerNorm")
+        var layers: [Layer] = []
+        for index in 0..<c.layerCount {
+            let base = "encoder.layer.\(index)."
+            let query = try linear(base + "attention.self.query", out: h, in: h)
+            let key = try linear(base + "attention.self.key", out: h, in: h)
+            let value = try linear(base + "attention.self.value", out: h, in: h)
+            layers.append(Layer(
+                queryKeyValue: Linear(weight: query.weight + key.weight + value.weight,
+                                      bias: query.bias + key.bias + value.bias, outputs: 3 * h, inputs: h),
+                attentionOutput: try linear(base + "attention.output.dense", out: h, in: h),
+                attentionNorm: try norm(base + "attention.output.LayerNorm"),
+                intermediate: try linear(base + "intermediate.dense", out: c.intermediateSize, in: h),
+                output: try linear(base + "output.dense", out: h, in: c.intermediateSize),
+                outputNorm: try norm(base + "output.LayerNorm")))
+        }
+        self.layers = layers
+    }
+}

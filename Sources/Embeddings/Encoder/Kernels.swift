@@ -1,0 +1,243 @@
+import Foundation
+
+/// Element-wise and row-wise kernels of the encoder (everything that is not a GEMM).
+///
+/// Unchecked in release: every pointer addresses at least `rows × width` floats (or the counts
+/// named); the asserts state these preconditions for debug builds.
+enum Kernels {
+    typealias Vector = SIMD8<Float>
+    static let lanes = Vector.scalarCount
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> Vector {
+        UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+    }
+
+    /// Dot product of two `count`-float vectors.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        var acc0 = Vector(), acc1 = Vector()
+        var i = 0
+        while i + 2 * lanes <= count {
+            acc0 = acc0.addingProduct(load(a + i), load(b + i))
+            acc1 = acc1.addingProduct(load(a + i + lanes), load(b + i + lanes))
+            i += 2 * lanes
+        }
+        while i + lanes <= count {
+            acc0 = acc0.addingProduct(load(a + i), load(b + i))
+            i += lanes
+        }
+        var sum = (acc0 + acc1).sum()
+        while i < count {
+            sum += a[i] * b[i]
+            i += 1
+        }
+        return sum
+    }
+
+    /// `y += alpha · x` over `count` floats.
+    @inline(__always)
+    static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {
+        let a = Vector(repeating: alpha)
+        var i = 0
+        while i + lanes <= count {
+            store(load(y + i).addingProduct(a, load(x + i)), y + i)
+            i += lanes
+        }
+        while i < count {
+            y[i] += alpha * x[i]
+            i += 1
+        }
+    }
+
+    /// Adds `bias` (length `width`) to each of `rows` rows.
+    static func addBias(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>) {
+        for r in 0..<rows {
+            let row = data + r * width
+            var i = 0
+            while i + lanes <= width {
+                store(load(row + i) + load(bias + i), row + i)
+                i += lanes
+            }
+            while i < width {
+                row[i] += bias[i]
+                i += 1
+            }
+        }
+    }
+
+    /// `residual = LayerNorm(input + bias + residual) · gamma + beta`, row by row, in place.
+    static func addBiasResidualLayerNorm(
+        input: UnsafePointer<Float>, bias: UnsafePointer<Float>, residual: UnsafeMutablePointer<Float>,
+        rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float
+    ) {
+        for r in 0..<rows {
+            let x = residual + r * width
+            let y = input + r * width
+            var i = 0
+            while i + lanes <= width {
+                store((load(y + i) + load(bias + i)) + load(x + i), x + i)
+                i += lanes
+            }
+            while i < width {
+                x[i] = (y[i] + bias[i]) + x[i]
+                i += 1
+            }
+            layerNormRow(x, width: width, gamma: gamma, beta: beta, epsilon: epsilon)
+        }
+    }
+
+    /// LayerNorm of each row in place.
+    static func layerNorm(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int,
+                          gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float) {
+        for r in 0..<rows {
+            layerNormRow(data + r * width, width: width, gamma: gamma, beta: beta, epsilon: epsilon)
+        }
+    }
+
+    /// Two-pass mean and (biased) variance, as PyTorch's `layer_norm`.
+    @inline(__always)
+    static func layerNormRow(_ x: UnsafeMutablePointer<Float>, width: Int,
+                             gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float) {
+        var acc = Vector()
+        var i = 0
+        while i + lanes <= width { acc += load(x + i); i += lanes }
+        var sum = acc.sum()
+        while i < width { sum += x[i]; i += 1 }
+        let mean = sum / Float(width)
+        let meanVector = Vector(repeating: mean)
+        acc = Vector()
+        i = 0
+        while i + lanes <= width {
+            let d = load(x + i) - meanVector
+            acc = acc.addingProduct(d, d)
+            i += lanes
+        }
+        var squares = acc.sum()
+        while i < width { let d = x[i] - mean; squares += d * d; i += 1 }
+        let variance = squares / Float(width)
+        let scale = 1 / (variance + epsilon).squareRoot()
+        let scaleVector = Vector(repeating: scale)
+        i = 0
+        while i + lanes <= width {
+            let normalized = (load(x + i) - meanVector) * scaleVector
+            store(normalized * load(gamma + i) + load(beta + i), x + i)
+            i += lanes
+        }
+        while i < width {
+            x[i] = (x[i] - mean) * scale * gamma[i] + beta[i]
+            i += 1
+        }
+    }
+
+    /// `data = activation(data + bias)` over `rows × width`.
+    static func addBiasActivation(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int,
+                                  bias: UnsafePointer<Float>, activation: ModelConfiguration.Activation) {
+        for r in 0..<rows {
+            let row = data + r * width
+            var i = 0
+            while i + lanes <= width {
+                let v = load(row + i) + load(bias + i)
+                store(apply(activation, v), row + i)
+                i += lanes
+            }
+            while i < width {
+                let v = Vector(repeating: row[i] + bias[i])
+                row[i] = apply(activation, v)[0]
+                i += 1
+            }
+        }
+    }
+
+    @inline(__always)
+    static func apply(_ activation: ModelConfiguration.Activation, _ x: Vector) -> Vector {
+        switch activation {
+        case .gelu:
+            // 0.5 · x · (1 + erf(x / √2))
+            return 0.5 * x * (1 + erf(x * Float(0.70710678118654752440)))
+        case .geluTanh:
+            // 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 x³)))
+            let inner = Float(0.7978845608028654) * (x + Float(0.044715) * x * x * x)
+            return 0.5 * x * (1 + tanh(inner))
+        case .relu:
+            return x.replacing(with: 0, where: x .< 0)
+        }
+    }
+
+    /// `erf` for a vector: a rational minimax approximation on [-4, 4] (outside, erf = ±1 in
+    /// float). Maximum error about 2 ulp against the exact function (checked in the tests).
+    @inline(__always)
+    static func erf(_ input: Vector) -> Vector {
+        let x = input.clamped(lowerBound: Vector(repeating: -4), upperBound: Vector(repeating: 4))
+        let x2 = x * x
+        var p = Vector(repeating: -2.72614225801306e-10)
+        p = x2 * p + 2.77068142495902e-08
+        p = x2 * p + -2.10102402082508e-06
+        p = x2 * p + -5.69250639462346e-05
+        p = x2 * p + -7.34990630326855e-04
+        p = x2 * p + -2.95459980854025e-03
+        p = x2 * p + -1.60960333262415e-02
+        p = x * p
+        var q = Vector(repeating: -1.45660718464996e-05)
+        q = x2 * q + -2.13374055278905e-04
+        q = x2 * q + -1.68282697438203e-03
+        q = x2 * q + -7.37332916720468e-03
+        q = x2 * q + -1.42647390514189e-02
+        return p / q
+    }
+
+    /// `tanh` for a vector via `1 - 2 / (exp(2x) + 1)`.
+    @inline(__always)
+    static func tanh(_ x: Vector) -> Vector {
+        let clamped = x.clamped(lowerBound: Vector(repeating: -15), upperBound: Vector(repeating: 15))
+        return 1 - 2 / (exp(2 * clamped) + 1)
+    }
+
+    /// `exp` for a vector: range reduction by ln 2 and a degree-6 polynomial (about 1 ulp).
+    @inline(__always)
+    static func exp(_ input: Vector) -> Vector {
+        let x = input.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
+        let k = (x * Float(1.44269504088896341)).rounded(.toNearestOrEven)
+        let r = (x - k * Float(0.693359375)) - k * Float(-2.12194440e-4)
+        var p = Vector(repeating: 1.9875691500e-4)
+        p = p * r + 1.3981999507e-3
+        p = p * r + 8.3334519073e-3
+        p = p * r + 4.1665795894e-2
+        p = p * r + 1.6666665459e-1
+        p = p * r + 5.0000001201e-1
+        p = p * r * r + r + 1
+        // Scale by 2^k through the exponent bits.
+        let bits = (SIMD8<Int32>(k) &+ 127) &<< 23
+        return p * unsafeBitCast(bits, to: Vector.self)
+    }
+
+    /// Softmax of `count` floats in place.
+    @inline(__always)
+    static func softmax(_ x: UnsafeMutablePointer<Float>, _ count: Int) {
+        var maximum = -Float.infinity
+        for i in 0..<count where x[i] > maximum { maximum = x[i] }
+        let m = Vector(repeating: maximum)
+        var acc = Vector()
+        var i = 0
+        while i + lanes <= count {
+            let e = exp(load(x + i) - m)
+            store(e, x + i)
+            acc += e
+            i += lanes
+        }
+        var sum = acc.sum()
+        while i < count {
+            let e = exp(Vector(repeating: x[i] - maximum))[0]
+            x[i] = e
+            sum += e
+            i += 1
+        }
+        let inverse = 1 / sum
+        for j in 0..<count { x[j] *= inverse }
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Embeddings
+import Foundation
+
+struct Embed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Embed each input line with the sentence-transformers model.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case jsonl, fvecs, npy
+    }
+
+    @Option(help: "Input file, one text a line (default: standard input).")
+    var input: String?
+
+    @Option(help: "Output format: jsonl ({\"embedding\":[...]} a line), fvecs (TexMex) or npy.")
+    var format: Format = .jsonl
+
+    @Option(help: "Output file (default: standard output).")
+    var output: String?
+
+    @Option(help: "Texts per forward pass.")
+    var batchSize: Int = 32
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Model directory (default: $LODESTAR_MODEL_DIR or models/all-MiniLM-L6-v2).")
+    var model: String?
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let lines = try InputLines.read(input)
+        let encoder = try SentenceEncoder(directory: ModelLocator.resolve(model), threads: threads)
+        let sink = try OutputSink(path: output)
+        let progress = ProgressBar(total: lines.count)
+        let dimension = encoder.dimension
+        if format == .npy {
+            try sink.write(NumpyHeader.float32Matrix(rows: lines.count, columns: dimension))
+        }
+        // Embed in chunks so memory stays bounded on large inputs; output keeps input order.
+        let chunkSize = max(batchSize * 64, 2048)
+        var done = 0
+        var start = 0
+        while start < lines.count {
+            let end = min(lines.count, start + chunkSize)
+            let base = done
+            let vectors = encoder.embed(Array(lines[start..<end]), batchSize: batchSize) { finished in
+                progress.update(base + finished)
+            }
+            for vector in vectors {
+                try sink.write(Self.encode(vector, format: format))
+            }
+            done += end - start
+            start = end
+        }
+        try sink.flush()
+        progress.finish()
+    }
+
+    static func encode(_ vector: [Float], format: Format) -> Data {
+        switch format {
+        case .jsonl:
+            return Data(("{\"embedding\":[" + vector.map { "\($0)" }.joined(separator: ",") + "]}\n").utf8)
+        case .fvecs:
+            var data = Data(capacity: 4 + 4 * vector.count)
+            withUnsafeBytes(of: Int32(vector.count).littleEndian) { data.append(contentsOf: $0) }
+            for value in vector {
+                withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            }
+            return data
+        case .npy:
+            var data = Data(capacity: 4 * vector.count)
+            for value in vector {
+                withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            }
+            return data
+        }
+    }
+}
+
+/// The header of a NumPy `.npy` (format 1.0) file holding a C-order float32 matrix.
+enum NumpyHeader {
+    static func float32Matrix(rows: Int, columns: Int) -> Data {
+        var dictionary = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+        // magic (6) + version (2) + length (2) + header, padded with spaces to a multiple of 64, ending in \n.
+        let unpadded = 10 + dictionary.utf8.count + 1
+        dictionary += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var data = Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0])
+        let length = UInt16(dictionary.utf8.count)
+        data.append(UInt8(length & 0xFF))
+        data.append(UInt8(length >> 8))
+        data.append(Data(dictionary.utf8))
+        return data
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Reads the texts of an input file (or standard input): one text a line, the file's trailing
+/// newline adding no text.
+enum InputLines {
+    static func read(_ path: String?) throws -> [String] {
+        let data: Data
+        if let path, path != "-" {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CLIError("input file not found: \(path)")
+            }
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw CLIError("cannot read input file: \(path)")
+            }
+            data = contents
+        } else {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CLIError("input is not valid UTF-8")
+        }
+        if text.isEmpty { return [] }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if text.hasSuffix("\n") { lines.removeLast() }
+        return lines
+    }
+}
+
+/// A command-line failure: printed as `Error: message`, exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// Standard output, written in large blocks.
+final class OutputSink {
+    private let handle: FileHandle
+    private var buffer = Data()
+
+    init(path: String?) throws {
+        if let path, path != "-" {
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: path)
+            else { throw CLIError("cannot write output file: \(path)") }
+            self.handle = handle
+        } else {
+            handle = FileHandle.standardOutput
+        }
+    }
+
+    func write(_ data: Data) throws {
+        buffer.append(data)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func write(_ text: String) throws { try write(Data(text.utf8)) }
+
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
