@@ -33,7 +33,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingsTests",
-            dependencies: ["Embeddings"]
+            dependencies: ["Embeddings"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

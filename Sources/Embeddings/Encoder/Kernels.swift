@@ -24,12 +24,12 @@ enum Kernels {
         var acc0 = Vector(), acc1 = Vector()
         var i = 0
         while i + 2 * lanes <= count {
-            acc0 = acc0.addingProduct(load(a + i), load(b + i))
-            acc1 = acc1.addingProduct(load(a + i + lanes), load(b + i + lanes))
+            acc0 += load(a + i) * load(b + i)
+            acc1 += load(a + i + lanes) * load(b + i + lanes)
             i += 2 * lanes
         }
         while i + lanes <= count {
-            acc0 = acc0.addingProduct(load(a + i), load(b + i))
+            acc0 += load(a + i) * load(b + i)
             i += lanes
         }
         var sum = (acc0 + acc1).sum()
@@ -46,7 +46,7 @@ enum Kernels {
         let a = Vector(repeating: alpha)
         var i = 0
         while i + lanes <= count {
-            store(load(y + i).addingProduct(a, load(x + i)), y + i)
+            store(load(y + i) + a * load(x + i), y + i)
             i += lanes
         }
         while i < count {
@@ -115,7 +115,7 @@ enum Kernels {
         i = 0
         while i + lanes <= width {
             let d = load(x + i) - meanVector
-            acc = acc.addingProduct(d, d)
+            acc += d * d
             i += lanes
         }
         var squares = acc.sum()
@@ -173,7 +173,7 @@ enum Kernels {
     /// float). Maximum error about 2 ulp against the exact function (checked in the tests).
     @inline(__always)
     static func erf(_ input: Vector) -> Vector {
-        let x = input.clamped(lowerBound: Vector(repeating: -4), upperBound: Vector(repeating: 4))
+        let x = clamp(input, -4, 4)
         let x2 = x * x
         var p = Vector(repeating: -2.72614225801306e-10)
         p = x2 * p + 2.77068142495902e-08
@@ -191,18 +191,30 @@ enum Kernels {
         return p / q
     }
 
+    /// Lane-wise clamp (written with compare-and-select, which lowers to min/max instructions).
+    @inline(__always)
+    static func clamp(_ x: Vector, _ low: Float, _ high: Float) -> Vector {
+        let lower = Vector(repeating: low), upper = Vector(repeating: high)
+        return x.replacing(with: lower, where: x .< lower).replacing(with: upper, where: x .> upper)
+    }
+
     /// `tanh` for a vector via `1 - 2 / (exp(2x) + 1)`.
     @inline(__always)
     static func tanh(_ x: Vector) -> Vector {
-        let clamped = x.clamped(lowerBound: Vector(repeating: -15), upperBound: Vector(repeating: 15))
+        let clamped = clamp(x, -15, 15)
         return 1 - 2 / (exp(2 * clamped) + 1)
     }
 
-    /// `exp` for a vector: range reduction by ln 2 and a degree-6 polynomial (about 1 ulp).
+    /// `exp` for a vector: range reduction by ln 2 and a degree-6 polynomial (about 1 ulp); results
+    /// below the smallest normal float are flushed to the smallest normal, and inputs below the
+    /// subnormal range give 0.
     @inline(__always)
     static func exp(_ input: Vector) -> Vector {
-        let x = input.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
-        let k = (x * Float(1.44269504088896341)).rounded(.toNearestOrEven)
+        let x = clamp(input, -87.3, 88.3)
+        // Round x·log2(e) to the nearest integer with the 1.5·2²³ trick (|x·log2 e| < 2²²).
+        let magic = Vector(repeating: 12_582_912)
+        let shifted = x * Float(1.44269504088896341) + magic
+        let k = shifted - magic
         let r = (x - k * Float(0.693359375)) - k * Float(-2.12194440e-4)
         var p = Vector(repeating: 1.9875691500e-4)
         p = p * r + 1.3981999507e-3
@@ -212,8 +224,11 @@ enum Kernels {
         p = p * r + 5.0000001201e-1
         p = p * r * r + r + 1
         // Scale by 2^k through the exponent bits.
-        let bits = (SIMD8<Int32>(k) &+ 127) &<< 23
-        return p * unsafeBitCast(bits, to: Vector.self)
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let bits = (integer &+ 127) &<< 23
+        let result = p * unsafeBitCast(bits, to: Vector.self)
+        // Below the float range exp underflows to 0 (as the C library's does).
+        return result.replacing(with: 0, where: input .< Vector(repeating: -103.9))
     }
 
     /// Softmax of `count` floats in place.

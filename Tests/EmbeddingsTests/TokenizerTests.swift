@@ -1,0 +1,64 @@
+import Testing
+@testable import Embeddings
+
+/// The tokenizer's rules, each on a small hand-made vocabulary so the expected ids are obvious.
+@Suite struct TokenizerTests {
+    static let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+                             "hello", "world", ",", "!", "un", "##aff", "##able", "cafe", "naive",
+                             "中", "文", "a", "##b", "'", "s", "x"]
+
+    static func tokenizer(_ edit: (inout TokenizerOptions) -> Void = { _ in }) throws -> BertTokenizer {
+        var options = TokenizerOptions()
+        edit(&options)
+        return try BertTokenizer(vocabulary: vocabulary, options: options)
+    }
+
+    @Test func wrapsAndSplitsPunctuation() throws {
+        let t = try Self.tokenizer()
+        #expect(t.encode("Hello, WORLD!", maxLength: 64) == [2, 5, 7, 6, 8, 3])
+        #expect(t.encode("", maxLength: 64) == [2, 3])
+        #expect(t.encode(" \t\n ", maxLength: 64) == [2, 3])
+    }
+
+    @Test func greedyWordPieceAndUnknown() throws {
+        let t = try Self.tokenizer()
+        #expect(t.tokenize("unaffable") == ["un", "##aff", "##able"])
+        #expect(t.tokenize("unaffablez") == ["[UNK]"])  // one unmatchable piece makes the whole word [UNK]
+        #expect(t.tokenize("abbb") == ["a", "##b", "##b", "##b"])
+        #expect(t.tokenize(String(repeating: "a", count: 101)) == ["[UNK]"])
+    }
+
+    @Test func accentsCaseAndCleaning() throws {
+        let t = try Self.tokenizer()
+        #expect(t.tokenize("Café NAÏVE") == ["cafe", "naive"])
+        #expect(t.tokenize("hel\u{200B}lo\u{0007}") == ["hello"])      // format and control characters dropped
+        #expect(t.tokenize("hello\u{00A0}world") == ["hello", "world"])  // Unicode whitespace splits
+        let cased = try Self.tokenizer { $0.lowercase = false }
+        #expect(cased.tokenize("Hello") == ["[UNK]"])
+        #expect(cased.tokenize("café") == ["[UNK]"])  // no accent stripping when not lower-casing
+    }
+
+    @Test func chineseCharactersAreWords() throws {
+        let t = try Self.tokenizer()
+        #expect(t.tokenize("中文") == ["中", "文"])
+        #expect(t.tokenize("a中b") == ["a", "中", "[UNK]"])  // "b" alone is not in the vocabulary
+    }
+
+    @Test func unicodePunctuationIsolated() throws {
+        let t = try Self.tokenizer()
+        #expect(t.tokenize("hello\u{2014}world") == ["hello", "[UNK]", "world"])  // em dash (Pd)
+        #expect(t.tokenize("x's") == ["x", "'", "s"])
+        #expect(t.tokenize("hello$") == ["hello", "[UNK]"])  // ASCII symbol counted as punctuation
+    }
+
+    @Test func specialTokensInRawText() throws {
+        let t = try Self.tokenizer()
+        #expect(t.encode("[CLS]hello [MASK] [unk]", maxLength: 64) == [2, 2, 5, 4, 1, 1, 1, 3])
+    }
+
+    @Test func truncationKeepsClsAndSep() throws {
+        let t = try Self.tokenizer()
+        #expect(t.encode("hello world hello world", maxLength: 4) == [2, 5, 6, 3])
+        #expect(t.encode("hello world", maxLength: 2) == [2, 3])
+    }
+}
