@@ -18,10 +18,16 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // Packed-weight GEMM for batches of few tokens (AVX2+FMA with a portable fallback, chosen at
+        // run time). Used only through Embeddings' internal wrapper.
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O3"])]
+        ),
         // Core: tokenizer, safetensors, BERT encoder, pooling. No server or storage dependencies.
         .target(
             name: "Embeddings",
-            dependencies: ["COpenBLAS"]
+            dependencies: ["COpenBLAS", "CKernels"]
         ),
         // The command-line tool (the only target that imports ArgumentParser).
         .executableTarget(

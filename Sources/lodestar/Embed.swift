@@ -28,6 +28,9 @@ struct Embed: ParsableCommand {
     @Option(help: "Model directory (default: $LODESTAR_MODEL_DIR or models/all-MiniLM-L6-v2).")
     var model: String?
 
+    @Flag(help: "Embed each text alone (batch size 1, model loaded once) and print latency percentiles to standard error.")
+    var latency = false
+
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -41,6 +44,10 @@ struct Embed: ParsableCommand {
         let dimension = encoder.dimension
         if format == .npy {
             try sink.write(NumpyHeader.float32Matrix(rows: lines.count, columns: dimension))
+        }
+        if latency {
+            try embedOneAtATime(lines, encoder: encoder, sink: sink)
+            return
         }
         // Embed in chunks so memory stays bounded on large inputs; output keeps input order.
         let chunkSize = max(batchSize * 64, 2048)
@@ -60,6 +67,25 @@ struct Embed: ParsableCommand {
         }
         try sink.flush()
         progress.finish()
+    }
+
+    /// Latency mode: one text per call, timed from text to vector (tokenisation included).
+    private func embedOneAtATime(_ lines: [String], encoder: SentenceEncoder, sink: OutputSink) throws {
+        for line in lines.prefix(20) { _ = encoder.embed(line) }  // warm-up, as the anchors do
+        var milliseconds: [Double] = []
+        milliseconds.reserveCapacity(lines.count)
+        for line in lines {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let vector = encoder.embed(line)
+            milliseconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            try sink.write(Self.encode(vector, format: format))
+        }
+        try sink.flush()
+        guard !milliseconds.isEmpty else { return }
+        milliseconds.sort()
+        let p50 = milliseconds[milliseconds.count / 2]
+        let p99 = milliseconds[min(milliseconds.count - 1, Int(Double(milliseconds.count) * 0.99))]
+        FileHandle.standardError.write(Data(String(format: "texts=%d p50_ms=%.2f p99_ms=%.2f\n", milliseconds.count, p50, p99).utf8))
     }
 
     static func encode(_ vector: [Float], format: Format) -> Data {

@@ -18,6 +18,14 @@ struct BertEncoder: Sendable {
         let scores = FloatBuffer()
     }
 
+    /// Row kernels (bias, activation, LayerNorm) split across threads only in chunks of at least
+    /// this many rows; fewer are cheaper inline than a thread hand-off. With the spinning pool a
+    /// hand-off costs about a microsecond instead of tens.
+    static func rowsPerChunk(_ executor: ParallelExecutor) -> Int { executor.pool == nil ? 16 : 2 }
+
+    /// Work is split across threads only when each part gets at least this many multiply-adds.
+    static func minimumSplitWork(_ executor: ParallelExecutor) -> Int { executor.pool == nil ? 1 << 20 : 1 << 14 }
+
     /// Sequences longer than this use BLAS for attention scores and context; shorter ones a SIMD loop.
     static let attentionGEMMThreshold = 48
 
@@ -44,7 +52,7 @@ struct BertEncoder: Sendable {
 
         for layer in weights.layers {
             linear(x, rows: total, layer.queryKeyValue, output: qkv, executor: executor)
-            executor.forChunks(total) { rows in
+            executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
                 layer.queryKeyValue.bias.withUnsafeBufferPointer { bias in
                     Kernels.addBias(qkv + rows.lowerBound * 3 * h, rows: rows.count, width: 3 * h, bias: bias.baseAddress!)
                 }
@@ -55,7 +63,7 @@ struct BertEncoder: Sendable {
             addResidualNorm(projection, bias: layer.attentionOutput.bias, into: x, rows: total, norm: layer.attentionNorm, executor: executor)
             linear(x, rows: total, layer.intermediate, output: intermediate, executor: executor)
             let width = c.intermediateSize
-            executor.forChunks(total) { rows in
+            executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
                 layer.intermediate.bias.withUnsafeBufferPointer { bias in
                     Kernels.addBiasActivation(intermediate + rows.lowerBound * width, rows: rows.count, width: width,
                                               bias: bias.baseAddress!, activation: c.activation)
@@ -93,20 +101,30 @@ struct BertEncoder: Sendable {
         let total = (offsets.last ?? 0) + (sequences.last?.count ?? 0)
         weights.embeddingNorm.gamma.withUnsafeBufferPointer { gamma in
         weights.embeddingNorm.beta.withUnsafeBufferPointer { beta in
-            executor.forChunks(total) { rows in
+            executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
                 Kernels.layerNorm(x + rows.lowerBound * h, rows: rows.count, width: h,
                                   gamma: gamma.baseAddress!, beta: beta.baseAddress!, epsilon: configuration.layerNormEpsilon)
             }
         }}
     }
 
-    /// `output = input · Wᵀ` (bias added by the following fused kernel). With several threads the
-    /// output columns are split so each thread runs a single-threaded GEMM on its own block.
+    /// `output = input · Wᵀ` (bias added by the following fused kernel). Few rows use the packed
+    /// kernel, many `cblas_sgemm`. With several threads the output columns are split so each thread
+    /// runs a single-threaded product on its own block.
     private func linear(_ input: UnsafePointer<Float>, rows: Int, _ layer: BertWeights.Linear,
                         output: UnsafeMutablePointer<Float>, executor: ParallelExecutor) {
+        let work = rows * layer.outputs * layer.inputs
+        let split = work >= 2 * Self.minimumSplitWork(executor) ? executor : ParallelExecutor(threads: 1)
+        if rows < PackedGEMM.rowLimit && PackedGEMM.isAvailable {
+            split.forChunks(layer.packed.panelCount) { panels in
+                PackedGEMM.multiply(rows: rows, a: input, lda: layer.inputs, weights: layer.packed,
+                                    c: output, ldc: layer.outputs, panels: panels)
+            }
+            return
+        }
         layer.weight.withUnsafeBufferPointer { weight in
             let w = weight.baseAddress!
-            executor.forChunks(layer.outputs, granularity: 64) { columns in
+            split.forChunks(layer.outputs, granularity: 64) { columns in
                 BLAS.gemmABt(m: rows, n: columns.count, k: layer.inputs,
                              a: input, lda: layer.inputs,
                              b: w + columns.lowerBound * layer.inputs, ldb: layer.inputs,
@@ -122,7 +140,7 @@ struct BertEncoder: Sendable {
         bias.withUnsafeBufferPointer { bias in
         norm.gamma.withUnsafeBufferPointer { gamma in
         norm.beta.withUnsafeBufferPointer { beta in
-            executor.forChunks(total) { rows in
+            executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
                 let offset = rows.lowerBound * h
                 Kernels.addBiasResidualLayerNorm(
                     input: projection + offset, bias: bias.baseAddress!, residual: x + offset,
@@ -142,8 +160,11 @@ struct BertEncoder: Sendable {
         let stride = 3 * h
         let scale = 1 / Float(d).squareRoot()
         let pairs = lengths.count * heads
-        // Each chunk of (sequence, head) pairs runs on one thread with its own score buffer.
-        executor.forIndexedChunks(pairs) { slot, range in
+        // Each chunk of (sequence, head) pairs runs on one thread with its own score buffer; tiny
+        // attention (a short single text) runs inline.
+        let work = 2 * lengths.reduce(0) { $0 + $1 * $1 } * h
+        let minimumChunk = work >= Self.minimumSplitWork(executor) ? 1 : pairs
+        executor.forIndexedChunks(pairs, minimumChunk: minimumChunk) { slot, range in
             let s = scores + slot * scoresStride
             for pair in range {
                 let sequence = pair / heads

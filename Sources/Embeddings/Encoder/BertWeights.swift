@@ -8,6 +8,16 @@ struct BertWeights: Sendable {
         let bias: [Float]
         let outputs: Int
         let inputs: Int
+        /// The weight packed in 16-column panels for `PackedGEMM` (few-token batches).
+        let packed: PackedGEMM.Weights
+
+        init(weight: [Float], bias: [Float], outputs: Int, inputs: Int) {
+            self.weight = weight
+            self.bias = bias
+            self.outputs = outputs
+            self.inputs = inputs
+            self.packed = PackedGEMM.Weights(weight, outputs: outputs, inputs: inputs)
+        }
     }
 
     struct Norm: Sendable {

@@ -19,6 +19,8 @@ public final class SentenceEncoder: Sendable {
 
     private let encoder: BertEncoder
     private let workspaces = WorkspacePool()
+    /// Spinning helpers for single-batch calls (created with the encoder when `threads > 1`).
+    private let latencyPool: WorkerPool?
 
     /// Loads the model in `directory` (see `ModelLocator.resolve` for the default).
     ///
@@ -45,6 +47,7 @@ public final class SentenceEncoder: Sendable {
         self.directory = directory
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         self.encoder = BertEncoder(configuration: configuration, weights: weights)
+        self.latencyPool = self.threads > 1 ? WorkerPool(threads: self.threads) : nil
         BLAS.setThreads(1)
     }
 
@@ -103,10 +106,13 @@ public final class SentenceEncoder: Sendable {
                 }
             }
         } else {
-            // Latency: one batch at a time, its work split over the threads.
+            // Latency: one batch at a time, its work split over the threads (through the spinning
+            // helpers when no other call holds them).
             let workspace = workspaces.take()
             defer { workspaces.give(workspace) }
-            for batch in batches { runBatch(batch, workspace, ParallelExecutor(threads: threads)) }
+            let pool = latencyPool.flatMap { $0.tryAcquire() ? $0 : nil }
+            defer { pool?.release() }
+            for batch in batches { runBatch(batch, workspace, ParallelExecutor(threads: threads, pool: pool)) }
         }
         return results.values()
     }

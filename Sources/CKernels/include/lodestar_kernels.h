@@ -1,0 +1,42 @@
+#ifndef LODESTAR_KERNELS_H
+#define LODESTAR_KERNELS_H
+// Small dense kernels of the embedding engine that BLAS does not offer: a GEMM against weights packed
+// once at load time (OpenBLAS re-packs the whole weight matrix on every call, which dominates when a
+// batch has few tokens). Internal to the Embeddings module; the public Swift API wraps it safely.
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Columns per packed panel.
+#define LODESTAR_PANEL 16
+
+/// Floats needed to pack an [n x k] weight matrix.
+size_t lodestar_packed_count(int n, int k);
+
+/// Packs W, row-major [n x k] (PyTorch Linear layout, one output feature a row), into panels of 16
+/// output columns: panel p holds, for each kk in 0..<k, W[16p + j][kk] for j in 0..<16 (zero past n).
+void lodestar_pack_weights(const float *w, int n, int k, float *packed);
+
+/// C[i][j] = sum_kk A[i][kk] * W[j][kk] for rows 0..<m and columns j in [16*panel_begin, min(n, 16*panel_end)).
+/// A is row-major with row stride lda, C row-major with row stride ldc. The sum for every element runs
+/// over kk in increasing order with fused multiply-adds, whatever m or the panel range, so a row's
+/// result does not depend on the other rows computed with it.
+void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const float *packed,
+                          float *c, int ldc, int panel_begin, int panel_end);
+
+/// A spin-wait hint (PAUSE on x86), for the encoder's worker hand-off.
+static inline void lodestar_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+/// 1 when the AVX2+FMA kernel is in use on this CPU, 0 for the portable one.
+int lodestar_kernels_vectorized(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
