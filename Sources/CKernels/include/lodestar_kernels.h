@@ -36,6 +36,20 @@ static inline void lodestar_cpu_relax(void) {
 /// 1 when the AVX2+FMA kernel is in use on this CPU, 0 for the portable one.
 int lodestar_kernels_vectorized(void);
 
+/// 1 when the AVX2+FMA row kernels below may be called on this CPU.
+int lodestar_encoder_kernels_available(void);
+
+/// data[r][i] = gelu(data[r][i] + bias[i]) with exact (erf) GELU, for rows x width floats.
+void lodestar_bias_gelu(float *data, int rows, int width, const float *bias);
+
+/// Floats of scratch space lodestar_attention_head needs.
+size_t lodestar_attention_scratch_count(int length, int d);
+
+/// One head of softmax(q kᵀ · scale) v for a sequence of `length` tokens: q, k, v point at the head's
+/// first element in row 0 of their matrices (row stride `stride`); the result rows go to out (stride ldo).
+void lodestar_attention_head(int length, int d, const float *q, const float *k, const float *v, int stride,
+                             float *out, int ldo, float scale, float *scratch);
+
 #ifdef __cplusplus
 }
 #endif

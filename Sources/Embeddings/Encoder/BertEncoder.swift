@@ -45,7 +45,8 @@ struct BertEncoder: Sendable {
         let projection = workspace.projection.reserve(total * h)
         let intermediate = workspace.intermediate.reserve(total * c.intermediateSize)
         let maxLength = lengths.max() ?? 0
-        let scoresStride = maxLength * maxLength
+        let scoresStride = max(maxLength * maxLength,
+                               NativeKernels.attentionScratchCount(length: maxLength, headSize: c.headSize))
         let scores = workspace.scores.reserve(scoresStride * max(executor.threads, 1))
 
         embed(sequences, offsets: offsets, into: x, executor: executor)
@@ -65,6 +66,11 @@ struct BertEncoder: Sendable {
             let width = c.intermediateSize
             executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
                 layer.intermediate.bias.withUnsafeBufferPointer { bias in
+                    if c.activation == .gelu && NativeKernels.isAvailable {
+                        NativeKernels.biasGELU(intermediate + rows.lowerBound * width, rows: rows.count, width: width,
+                                               bias: bias.baseAddress!)
+                        return
+                    }
                     Kernels.addBiasActivation(intermediate + rows.lowerBound * width, rows: rows.count, width: width,
                                               bias: bias.baseAddress!, activation: c.activation)
                 }
@@ -180,6 +186,9 @@ struct BertEncoder: Sendable {
                                  c: s, ldc: length)
                     for i in 0..<length { Kernels.softmax(s + i * length, length) }
                     BLAS.gemmAB(m: length, n: d, k: length, a: s, lda: length, b: v, ldb: stride, c: out, ldc: h)
+                } else if NativeKernels.isAvailable {
+                    NativeKernels.attentionHead(length: length, headSize: d, q: q, k: k, v: v, stride: stride,
+                                                out: out, ldo: h, scale: scale, scratch: s)
                 } else {
                     for i in 0..<length {
                         let row = s + i * length

@@ -1,0 +1,180 @@
+// Row kernels of the encoder in AVX2+FMA (bias + GELU, attention for short sequences), selected at run
+// time. Callers check lodestar_encoder_kernels_available() and otherwise use the Swift versions.
+#include "lodestar_kernels.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define AVX2 __attribute__((target("avx2,fma")))
+
+// exp(x): Cephes' range reduction by ln 2 and degree-6 polynomial (the same as the Swift kernel);
+// inputs below -103.9 give 0.
+AVX2 static inline __m256 exp8(__m256 input) {
+    __m256 x = _mm256_min_ps(_mm256_max_ps(input, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.3f));
+    const __m256 magic = _mm256_set1_ps(12582912.0f);
+    __m256 shifted = _mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), magic);
+    __m256 k = _mm256_sub_ps(shifted, magic);
+    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    __m256i integer = _mm256_sub_epi32(_mm256_castps_si256(shifted), _mm256_set1_epi32(0x4B400000));
+    __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(integer, _mm256_set1_epi32(127)), 23));
+    __m256 result = _mm256_mul_ps(p, scale);
+    __m256 underflow = _mm256_cmp_ps(input, _mm256_set1_ps(-103.9f), _CMP_LT_OQ);
+    return _mm256_andnot_ps(underflow, result);
+}
+
+// erf(x): rational minimax approximation on [-4, 4] (the same coefficients as the Swift kernel).
+AVX2 static inline __m256 erf8(__m256 input) {
+    __m256 x = _mm256_min_ps(_mm256_max_ps(input, _mm256_set1_ps(-4.0f)), _mm256_set1_ps(4.0f));
+    __m256 x2 = _mm256_mul_ps(x, x);
+    __m256 p = _mm256_set1_ps(-2.72614225801306e-10f);
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(2.77068142495902e-08f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.10102402082508e-06f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-5.69250639462346e-05f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-7.34990630326855e-04f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.95459980854025e-03f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-1.60960333262415e-02f));
+    p = _mm256_mul_ps(x, p);
+    __m256 q = _mm256_set1_ps(-1.45660718464996e-05f);
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-2.13374055278905e-04f));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-1.68282697438203e-03f));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-7.37332916720468e-03f));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-1.42647390514189e-02f));
+    return _mm256_div_ps(p, q);
+}
+
+AVX2 static void bias_gelu_avx2(float *data, int rows, int width, const float *bias) {
+    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f);
+    const __m256 inv_sqrt2 = _mm256_set1_ps(0.70710678118654752440f);
+    for (int r = 0; r < rows; r++) {
+        float *row = data + (size_t)r * width;
+        int i = 0;
+        for (; i + 8 <= width; i += 8) {
+            __m256 x = _mm256_add_ps(_mm256_loadu_ps(row + i), _mm256_loadu_ps(bias + i));
+            __m256 e = erf8(_mm256_mul_ps(x, inv_sqrt2));
+            _mm256_storeu_ps(row + i, _mm256_mul_ps(_mm256_mul_ps(half, x), _mm256_add_ps(one, e)));
+        }
+        for (; i < width; i++) {
+            float x = row[i] + bias[i];
+            float lane[8];
+            _mm256_storeu_ps(lane, erf8(_mm256_set1_ps(x * 0.70710678118654752440f)));
+            row[i] = 0.5f * x * (1.0f + lane[0]);
+        }
+    }
+}
+
+AVX2 static inline float hsum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+AVX2 static inline float hmax8(__m256 v) {
+    __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_max_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// Softmax of n floats in place (n padded to a multiple of 8 in the buffer; padding lanes ignored).
+AVX2 static void softmax_avx2(float *x, int n) {
+    int full = n & ~7;
+    __m256 m = _mm256_set1_ps(-INFINITY);
+    for (int i = 0; i < full; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
+    float maximum = hmax8(m);
+    for (int i = full; i < n; i++) if (x[i] > maximum) maximum = x[i];
+    __m256 mv = _mm256_set1_ps(maximum), acc = _mm256_setzero_ps();
+    for (int i = 0; i < full; i += 8) {
+        __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
+        _mm256_storeu_ps(x + i, e);
+        acc = _mm256_add_ps(acc, e);
+    }
+    float sum = hsum8(acc);
+    if (full < n) {
+        float lane[8] = {0};
+        for (int i = full; i < n; i++) lane[i - full] = x[i] - maximum;
+        float out[8];
+        _mm256_storeu_ps(out, exp8(_mm256_loadu_ps(lane)));
+        for (int i = full; i < n; i++) { x[i] = out[i - full]; sum += out[i - full]; }
+    }
+    float inverse = 1.0f / sum;
+    __m256 iv = _mm256_set1_ps(inverse);
+    for (int i = 0; i < full; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), iv));
+    for (int i = full; i < n; i++) x[i] *= inverse;
+}
+
+// One head of scaled dot-product attention over a short sequence. K is transposed into scratch so
+// that each score row is built from axpys (no horizontal sums); then softmax and P·V.
+AVX2 static void attention_avx2(int length, int d, const float *q, const float *k, const float *v, int stride,
+                                float *out, int ldo, float scale, float *scratch) {
+    int padded = (length + 7) & ~7;
+    float *kt = scratch;                        // d x padded
+    float *scores = scratch + (size_t)d * padded;  // padded
+    for (int j = 0; j < length; j++)
+        for (int t = 0; t < d; t++) kt[(size_t)t * padded + j] = k[(size_t)j * stride + t];
+    for (int t = 0; t < d; t++)
+        for (int j = length; j < padded; j++) kt[(size_t)t * padded + j] = 0.0f;
+    for (int i = 0; i < length; i++) {
+        const float *qi = q + (size_t)i * stride;
+        for (int j = 0; j < padded; j += 8) {
+            __m256 acc = _mm256_setzero_ps();
+            for (int t = 0; t < d; t++)
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(qi[t]), _mm256_loadu_ps(kt + (size_t)t * padded + j), acc);
+            _mm256_storeu_ps(scores + j, _mm256_mul_ps(acc, _mm256_set1_ps(scale)));
+        }
+        softmax_avx2(scores, length);
+        float *o = out + (size_t)i * ldo;
+        int t = 0;
+        for (; t + 8 <= d; t += 8) {
+            __m256 acc = _mm256_setzero_ps();
+            for (int j = 0; j < length; j++)
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(scores[j]), _mm256_loadu_ps(v + (size_t)j * stride + t), acc);
+            _mm256_storeu_ps(o + t, acc);
+        }
+        for (; t < d; t++) {
+            float acc = 0.0f;
+            for (int j = 0; j < length; j++) acc = fmaf(scores[j], v[(size_t)j * stride + t], acc);
+            o[t] = acc;
+        }
+    }
+}
+#endif
+
+int lodestar_encoder_kernels_available(void) {
+#if defined(__x86_64__)
+    static int cached = -1;
+    if (cached < 0) cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return cached;
+#else
+    return 0;
+#endif
+}
+
+size_t lodestar_attention_scratch_count(int length, int d) {
+    size_t padded = (size_t)((length + 7) & ~7);
+    return padded * (size_t)d + padded;
+}
+
+void lodestar_bias_gelu(float *data, int rows, int width, const float *bias) {
+#if defined(__x86_64__)
+    bias_gelu_avx2(data, rows, width, bias);
+#endif
+}
+
+void lodestar_attention_head(int length, int d, const float *q, const float *k, const float *v, int stride,
+                             float *out, int ldo, float scale, float *scratch) {
+#if defined(__x86_64__)
+    attention_avx2(length, d, q, k, v, stride, out, ldo, scale, scratch);
+#endif
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import Embeddings
+
+/// The AVX2 kernels and the packed GEMM agree with the portable Swift kernels and with BLAS.
+@Suite struct NativeKernelTests {
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> Float {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int64(bitPattern: state >> 11) % 2_000_000) / 1_000_000 - 1
+        }
+        mutating func array(_ count: Int) -> [Float] { (0..<count).map { _ in next() } }
+    }
+
+    @Test(arguments: [1, 5, 6, 7, 15, 48, 127])
+    func packedGEMMMatchesBLAS(rows: Int) {
+        guard PackedGEMM.isAvailable else { return }
+        var random = Generator(state: UInt64(rows))
+        for (outputs, inputs) in [(1152, 384), (40, 33), (16, 1536), (17, 5)] {
+            let a = random.array(rows * inputs), w = random.array(outputs * inputs)
+            let packed = PackedGEMM.Weights(w, outputs: outputs, inputs: inputs)
+            var expected = [Float](repeating: 0, count: rows * outputs)
+            var actual = [Float](repeating: .nan, count: rows * outputs)
+            BLAS.gemmABt(m: rows, n: outputs, k: inputs, a: a, lda: inputs, b: w, ldb: inputs, c: &expected, ldc: outputs)
+            // Two halves of the panels, as the latency path splits them across threads.
+            let half = packed.panelCount / 2
+            PackedGEMM.multiply(rows: rows, a: a, lda: inputs, weights: packed, c: &actual, ldc: outputs, panels: 0..<half)
+            PackedGEMM.multiply(rows: rows, a: a, lda: inputs, weights: packed, c: &actual, ldc: outputs, panels: half..<packed.panelCount)
+            let worst = zip(expected, actual).map { abs($0 - $1) }.max() ?? .nan
+            #expect(worst < 1e-4 * Float(inputs).squareRoot(), "rows \(rows), \(outputs)x\(inputs): \(worst)")
+        }
+    }
+
+    @Test func packedGEMMRowsAreIndependentOfTheirNeighbours() {
+        guard PackedGEMM.isAvailable else { return }
+        var random = Generator(state: 7)
+        let inputs = 384, outputs = 384
+        let a = random.array(13 * inputs), w = random.array(outputs * inputs)
+        let packed = PackedGEMM.Weights(w, outputs: outputs, inputs: inputs)
+        var all = [Float](repeating: 0, count: 13 * outputs)
+        PackedGEMM.multiply(rows: 13, a: a, lda: inputs, weights: packed, c: &all, ldc: outputs, panels: 0..<packed.panelCount)
+        for row in [0, 5, 6, 12] {
+            var one = [Float](repeating: 0, count: outputs)
+            Array(a[(row * inputs)..<((row + 1) * inputs)]).withUnsafeBufferPointer { rowPointer in
+                PackedGEMM.multiply(rows: 1, a: rowPointer.baseAddress!, lda: inputs, weights: packed, c: &one, ldc: outputs,
+                                    panels: 0..<packed.panelCount)
+            }
+            #expect(Array(all[(row * outputs)..<((row + 1) * outputs)]) == one, "row \(row) must be bit-identical")
+        }
+    }
+
+    @Test func nativeGELUMatchesSwift() {
+        guard NativeKernels.isAvailable else { return }
+        var random = Generator(state: 3)
+        let rows = 5, width = 1539  // a width that is not a multiple of 8
+        let input = random.array(rows * width).map { $0 * 6 }, bias = random.array(width)
+        var native = input, portable = input
+        NativeKernels.biasGELU(&native, rows: rows, width: width, bias: bias)
+        Kernels.addBiasActivation(&portable, rows: rows, width: width, bias: bias, activation: .gelu)
+        // FMA versus separate multiply-add: a couple of ulps apart.
+        let worst = zip(native, portable).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .nan
+        #expect(worst < 5e-7, "GELU differs by \(worst) (relative)")
+    }
+
+    @Test(arguments: [1, 2, 9, 16, 47])
+    func nativeAttentionMatchesReference(length: Int) {
+        guard NativeKernels.isAvailable else { return }
+        var random = Generator(state: UInt64(100 + length))
+        let d = 32, stride = 3 * 64
+        let qkv = random.array(length * stride).map { $0 * 3 }
+        let scale = 1 / Float(d).squareRoot()
+        var out = [Float](repeating: 0, count: length * 64)
+        var scratch = [Float](repeating: 0, count: NativeKernels.attentionScratchCount(length: length, headSize: d))
+        qkv.withUnsafeBufferPointer { p in
+            let q = p.baseAddress! + 8, k = q + 64, v = q + 128
+            NativeKernels.attentionHead(length: length, headSize: d, q: q, k: k, v: v, stride: stride,
+                                        out: &out, ldo: 64, scale: scale, scratch: &scratch)
+        }
+        // Reference in Double.
+        for i in 0..<length {
+            var scores = (0..<length).map { j -> Double in
+                (0..<d).reduce(0.0) { $0 + Double(qkv[i * stride + 8 + $1]) * Double(qkv[j * stride + 72 + $1]) } * Double(scale)
+            }
+            let maximum = scores.max() ?? 0
+            scores = scores.map { Foundation.exp($0 - maximum) }
+            let sum = scores.reduce(0, +)
+            for t in 0..<d {
+                let expected = (0..<length).reduce(0.0) { $0 + scores[$1] / sum * Double(qkv[$1 * stride + 136 + t]) }
+                #expect(abs(Double(out[i * 64 + t]) - expected) < 2e-6, "row \(i) dim \(t)")
+            }
+        }
+    }
+}
