@@ -53,23 +53,20 @@ AVX2 static inline __m256 erf8(__m256 input) {
     return _mm256_div_ps(p, q);
 }
 
-AVX2 static void bias_gelu_avx2(float *data, int rows, int width, const float *bias) {
+AVX2 static void gelu_avx2(float *data, size_t count) {
     const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f);
     const __m256 inv_sqrt2 = _mm256_set1_ps(0.70710678118654752440f);
-    for (int r = 0; r < rows; r++) {
-        float *row = data + (size_t)r * width;
-        int i = 0;
-        for (; i + 8 <= width; i += 8) {
-            __m256 x = _mm256_add_ps(_mm256_loadu_ps(row + i), _mm256_loadu_ps(bias + i));
-            __m256 e = erf8(_mm256_mul_ps(x, inv_sqrt2));
-            _mm256_storeu_ps(row + i, _mm256_mul_ps(_mm256_mul_ps(half, x), _mm256_add_ps(one, e)));
-        }
-        for (; i < width; i++) {
-            float x = row[i] + bias[i];
-            float lane[8];
-            _mm256_storeu_ps(lane, erf8(_mm256_set1_ps(x * 0.70710678118654752440f)));
-            row[i] = 0.5f * x * (1.0f + lane[0]);
-        }
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 x = _mm256_loadu_ps(data + i);
+        __m256 e = erf8(_mm256_mul_ps(x, inv_sqrt2));
+        _mm256_storeu_ps(data + i, _mm256_mul_ps(_mm256_mul_ps(half, x), _mm256_add_ps(one, e)));
+    }
+    for (; i < count; i++) {
+        float x = data[i];
+        float lane[8];
+        _mm256_storeu_ps(lane, erf8(_mm256_set1_ps(x * 0.70710678118654752440f)));
+        data[i] = 0.5f * x * (1.0f + lane[0]);
     }
 }
 
@@ -115,37 +112,68 @@ AVX2 static void softmax_avx2(float *x, int n) {
 }
 
 // One head of scaled dot-product attention over a short sequence. K is transposed into scratch so
-// that each score row is built from axpys (no horizontal sums); then softmax and P·V.
+// that score rows are built from broadcast-FMAs (no horizontal sums); four query rows share each
+// load of K and four accumulators keep the FMA pipes busy. Then softmax and P·V, again with
+// independent accumulators per 8 output dimensions.
 AVX2 static void attention_avx2(int length, int d, const float *q, const float *k, const float *v, int stride,
                                 float *out, int ldo, float scale, float *scratch) {
     int padded = (length + 7) & ~7;
-    float *kt = scratch;                        // d x padded
-    float *scores = scratch + (size_t)d * padded;  // padded
+    float *kt = scratch;                           // d x padded
+    float *scores = scratch + (size_t)d * padded;  // 4 x padded
     for (int j = 0; j < length; j++)
         for (int t = 0; t < d; t++) kt[(size_t)t * padded + j] = k[(size_t)j * stride + t];
     for (int t = 0; t < d; t++)
         for (int j = length; j < padded; j++) kt[(size_t)t * padded + j] = 0.0f;
-    for (int i = 0; i < length; i++) {
-        const float *qi = q + (size_t)i * stride;
+    const __m256 sv = _mm256_set1_ps(scale);
+    for (int i0 = 0; i0 < length; i0 += 4) {
+        int rows = length - i0 < 4 ? length - i0 : 4;
+        const float *q0 = q + (size_t)i0 * stride;
+        const float *q1 = rows > 1 ? q0 + stride : q0;
+        const float *q2 = rows > 2 ? q0 + 2 * (size_t)stride : q0;
+        const float *q3 = rows > 3 ? q0 + 3 * (size_t)stride : q0;
         for (int j = 0; j < padded; j += 8) {
-            __m256 acc = _mm256_setzero_ps();
-            for (int t = 0; t < d; t++)
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(qi[t]), _mm256_loadu_ps(kt + (size_t)t * padded + j), acc);
-            _mm256_storeu_ps(scores + j, _mm256_mul_ps(acc, _mm256_set1_ps(scale)));
+            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+            for (int t = 0; t < d; t++) {
+                __m256 kv = _mm256_loadu_ps(kt + (size_t)t * padded + j);
+                a0 = _mm256_fmadd_ps(_mm256_set1_ps(q0[t]), kv, a0);
+                a1 = _mm256_fmadd_ps(_mm256_set1_ps(q1[t]), kv, a1);
+                a2 = _mm256_fmadd_ps(_mm256_set1_ps(q2[t]), kv, a2);
+                a3 = _mm256_fmadd_ps(_mm256_set1_ps(q3[t]), kv, a3);
+            }
+            _mm256_storeu_ps(scores + j, _mm256_mul_ps(a0, sv));
+            _mm256_storeu_ps(scores + padded + j, _mm256_mul_ps(a1, sv));
+            _mm256_storeu_ps(scores + 2 * padded + j, _mm256_mul_ps(a2, sv));
+            _mm256_storeu_ps(scores + 3 * padded + j, _mm256_mul_ps(a3, sv));
         }
-        softmax_avx2(scores, length);
-        float *o = out + (size_t)i * ldo;
-        int t = 0;
-        for (; t + 8 <= d; t += 8) {
-            __m256 acc = _mm256_setzero_ps();
-            for (int j = 0; j < length; j++)
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(scores[j]), _mm256_loadu_ps(v + (size_t)j * stride + t), acc);
-            _mm256_storeu_ps(o + t, acc);
-        }
-        for (; t < d; t++) {
-            float acc = 0.0f;
-            for (int j = 0; j < length; j++) acc = fmaf(scores[j], v[(size_t)j * stride + t], acc);
-            o[t] = acc;
+        for (int r = 0; r < rows; r++) {
+            float *p = scores + (size_t)r * padded;
+            softmax_avx2(p, length);
+            float *o = out + (size_t)(i0 + r) * ldo;
+            int t = 0;
+            for (; t + 32 <= d; t += 32) {
+                __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps(), c2 = _mm256_setzero_ps(), c3 = _mm256_setzero_ps();
+                for (int j = 0; j < length; j++) {
+                    const float *vj = v + (size_t)j * stride + t;
+                    __m256 pj = _mm256_set1_ps(p[j]);
+                    c0 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj), c0);
+                    c1 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj + 8), c1);
+                    c2 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj + 16), c2);
+                    c3 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj + 24), c3);
+                }
+                _mm256_storeu_ps(o + t, c0); _mm256_storeu_ps(o + t + 8, c1);
+                _mm256_storeu_ps(o + t + 16, c2); _mm256_storeu_ps(o + t + 24, c3);
+            }
+            for (; t + 8 <= d; t += 8) {
+                __m256 acc = _mm256_setzero_ps();
+                for (int j = 0; j < length; j++)
+                    acc = _mm256_fmadd_ps(_mm256_set1_ps(p[j]), _mm256_loadu_ps(v + (size_t)j * stride + t), acc);
+                _mm256_storeu_ps(o + t, acc);
+            }
+            for (; t < d; t++) {
+                float acc = 0.0f;
+                for (int j = 0; j < length; j++) acc = fmaf(p[j], v[(size_t)j * stride + t], acc);
+                o[t] = acc;
+            }
         }
     }
 }
@@ -163,12 +191,12 @@ int lodestar_encoder_kernels_available(void) {
 
 size_t lodestar_attention_scratch_count(int length, int d) {
     size_t padded = (size_t)((length + 7) & ~7);
-    return padded * (size_t)d + padded;
+    return padded * (size_t)d + 4 * padded;
 }
 
-void lodestar_bias_gelu(float *data, int rows, int width, const float *bias) {
+void lodestar_gelu(float *data, size_t count) {
 #if defined(__x86_64__)
-    bias_gelu_avx2(data, rows, width, bias);
+    gelu_avx2(data, count);
 #endif
 }
 

@@ -105,7 +105,7 @@ static tile_fn select_tile(void) {
 int lodestar_kernels_vectorized(void) { return select_tile() != tile_portable; }
 
 void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const float *packed,
-                          float *c, int ldc, int panel_begin, int panel_end) {
+                          float *c, int ldc, int panel_begin, int panel_end, int accumulate) {
     tile_fn tile = select_tile();
     float edge[MR * LODESTAR_PANEL];
     for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
@@ -118,12 +118,19 @@ void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const fl
             for (int i = i0; i < i1; i += MR) {
                 int rows = i1 - i < MR ? i1 - i : MR;
                 const float *ai = a + (size_t)i * lda;
-                if (width == LODESTAR_PANEL) {
+                if (width == LODESTAR_PANEL && !accumulate) {
                     tile(rows, k, ai, lda, panel, c + (size_t)i * ldc + col, ldc);
                 } else {
                     tile(rows, k, ai, lda, panel, edge, LODESTAR_PANEL);
-                    for (int r = 0; r < rows; r++)
-                        memcpy(c + (size_t)(i + r) * ldc + col, edge + r * LODESTAR_PANEL, sizeof(float) * width);
+                    for (int r = 0; r < rows; r++) {
+                        float *dst = c + (size_t)(i + r) * ldc + col;
+                        const float *src = edge + r * LODESTAR_PANEL;
+                        if (accumulate) {
+                            for (int j = 0; j < width; j++) dst[j] += src[j];
+                        } else {
+                            memcpy(dst, src, sizeof(float) * width);
+                        }
+                    }
                 }
             }
         }

@@ -54,10 +54,10 @@ import Testing
         guard NativeKernels.isAvailable else { return }
         var random = Generator(state: 3)
         let rows = 5, width = 1539  // a width that is not a multiple of 8
-        let input = random.array(rows * width).map { $0 * 6 }, bias = random.array(width)
+        let input = random.array(rows * width).map { $0 * 6 }
         var native = input, portable = input
-        NativeKernels.biasGELU(&native, rows: rows, width: width, bias: bias)
-        Kernels.addBiasActivation(&portable, rows: rows, width: width, bias: bias, activation: .gelu)
+        NativeKernels.gelu(&native, count: input.count)
+        Kernels.activation(&portable, count: input.count, activation: .gelu)
         // FMA versus separate multiply-add in the erf polynomial: a few ulps apart.
         let worst = zip(native, portable).map { abs($0 - $1) - 4e-7 * abs($1) }.max() ?? .nan
         #expect(worst < 2e-6, "GELU differs by \(worst) beyond 4e-7 relative")

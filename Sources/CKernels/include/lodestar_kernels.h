@@ -19,12 +19,13 @@ size_t lodestar_packed_count(int n, int k);
 /// output columns: panel p holds, for each kk in 0..<k, W[16p + j][kk] for j in 0..<16 (zero past n).
 void lodestar_pack_weights(const float *w, int n, int k, float *packed);
 
-/// C[i][j] = sum_kk A[i][kk] * W[j][kk] for rows 0..<m and columns j in [16*panel_begin, min(n, 16*panel_end)).
+/// C[i][j] (+)= sum_kk A[i][kk] * W[j][kk] for rows 0..<m and columns j in [16*panel_begin, min(n, 16*panel_end)):
+/// with `accumulate` the product is added to C (as BLAS with beta = 1), else it replaces C.
 /// A is row-major with row stride lda, C row-major with row stride ldc. The sum for every element runs
 /// over kk in increasing order with fused multiply-adds, whatever m or the panel range, so a row's
 /// result does not depend on the other rows computed with it.
 void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const float *packed,
-                          float *c, int ldc, int panel_begin, int panel_end);
+                          float *c, int ldc, int panel_begin, int panel_end, int accumulate);
 
 /// A spin-wait hint (PAUSE on x86), for the encoder's worker hand-off.
 static inline void lodestar_cpu_relax(void) {
@@ -39,8 +40,8 @@ int lodestar_kernels_vectorized(void);
 /// 1 when the AVX2+FMA row kernels below may be called on this CPU.
 int lodestar_encoder_kernels_available(void);
 
-/// data[r][i] = gelu(data[r][i] + bias[i]) with exact (erf) GELU, for rows x width floats.
-void lodestar_bias_gelu(float *data, int rows, int width, const float *bias);
+/// data[i] = gelu(data[i]) with exact (erf) GELU, for count floats.
+void lodestar_gelu(float *data, size_t count);
 
 /// Floats of scratch space lodestar_attention_head needs.
 size_t lodestar_attention_scratch_count(int length, int d);

@@ -43,15 +43,17 @@ enum PackedGEMM {
         }
     }
 
-    /// `c[rows × outputs] = a[rows × inputs] · Wᵀ` for the output panels in `panels`.
+    /// `c[rows × outputs] = a[rows × inputs] · Wᵀ` (or `+=` with `accumulate`) for the output
+    /// panels in `panels`.
     static func multiply(rows: Int, a: UnsafePointer<Float>, lda: Int, weights: Weights,
-                         c: UnsafeMutablePointer<Float>, ldc: Int, panels: Range<Int>) {
+                         c: UnsafeMutablePointer<Float>, ldc: Int, panels: Range<Int>, accumulate: Bool = false) {
         assert(isAvailable && !weights.storage.isEmpty, "packed kernel used without packed weights")
         assert(lda >= weights.inputs && ldc >= weights.outputs, "leading dimension smaller than the row")
         assert(panels.lowerBound >= 0 && panels.upperBound <= weights.panelCount, "panel range out of bounds")
         weights.storage.withUnsafeBufferPointer { packed in
             lodestar_gemm_packed(Int32(rows), Int32(weights.outputs), Int32(weights.inputs), a, Int32(lda),
-                                 packed.baseAddress!, c, Int32(ldc), Int32(panels.lowerBound), Int32(panels.upperBound))
+                                 packed.baseAddress!, c, Int32(ldc), Int32(panels.lowerBound), Int32(panels.upperBound),
+                                 accumulate ? 1 : 0)
         }
     }
 }

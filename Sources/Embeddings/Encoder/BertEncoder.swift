@@ -13,7 +13,6 @@ struct BertEncoder: Sendable {
         let hidden = FloatBuffer()
         let queryKeyValue = FloatBuffer()
         let context = FloatBuffer()
-        let projection = FloatBuffer()
         let intermediate = FloatBuffer()
         let scores = FloatBuffer()
     }
@@ -42,7 +41,6 @@ struct BertEncoder: Sendable {
         let x = workspace.hidden.reserve(total * h)
         let qkv = workspace.queryKeyValue.reserve(total * 3 * h)
         let context = workspace.context.reserve(total * h)
-        let projection = workspace.projection.reserve(total * h)
         let intermediate = workspace.intermediate.reserve(total * c.intermediateSize)
         let maxLength = lengths.max() ?? 0
         let scoresStride = max(maxLength * maxLength,
@@ -52,31 +50,25 @@ struct BertEncoder: Sendable {
         embed(sequences, offsets: offsets, into: x, executor: executor)
 
         for layer in weights.layers {
-            linear(x, rows: total, layer.queryKeyValue, output: qkv, executor: executor)
-            executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
-                layer.queryKeyValue.bias.withUnsafeBufferPointer { bias in
-                    Kernels.addBias(qkv + rows.lowerBound * 3 * h, rows: rows.count, width: 3 * h, bias: bias.baseAddress!)
-                }
-            }
+            // q, k, v = x·Wᵀ + b (the output starts as the bias; the product accumulates onto it)
+            linear(x, rows: total, layer.queryKeyValue, output: qkv, start: .bias, executor: executor)
             attention(qkv: qkv, context: context, offsets: offsets, lengths: lengths,
                       scores: scores, scoresStride: scoresStride, executor: executor)
-            linear(context, rows: total, layer.attentionOutput, output: projection, executor: executor)
-            addResidualNorm(projection, bias: layer.attentionOutput.bias, into: x, rows: total, norm: layer.attentionNorm, executor: executor)
-            linear(x, rows: total, layer.intermediate, output: intermediate, executor: executor)
+            // x = LayerNorm(x + context·Wᵀ + b): the product accumulates onto the residual itself.
+            linear(context, rows: total, layer.attentionOutput, output: x, start: .residual, executor: executor)
+            biasNorm(x, bias: layer.attentionOutput.bias, rows: total, norm: layer.attentionNorm, executor: executor)
+            linear(x, rows: total, layer.intermediate, output: intermediate, start: .bias, executor: executor)
             let width = c.intermediateSize
             executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
-                layer.intermediate.bias.withUnsafeBufferPointer { bias in
-                    if c.activation == .gelu && NativeKernels.isAvailable {
-                        NativeKernels.biasGELU(intermediate + rows.lowerBound * width, rows: rows.count, width: width,
-                                               bias: bias.baseAddress!)
-                        return
-                    }
-                    Kernels.addBiasActivation(intermediate + rows.lowerBound * width, rows: rows.count, width: width,
-                                              bias: bias.baseAddress!, activation: c.activation)
+                let block = intermediate + rows.lowerBound * width
+                if c.activation == .gelu && NativeKernels.isAvailable {
+                    NativeKernels.gelu(block, count: rows.count * width)
+                } else {
+                    Kernels.activation(block, count: rows.count * width, activation: c.activation)
                 }
             }
-            linear(intermediate, rows: total, layer.output, output: projection, executor: executor)
-            addResidualNorm(projection, bias: layer.output.bias, into: x, rows: total, norm: layer.outputNorm, executor: executor)
+            linear(intermediate, rows: total, layer.output, output: x, start: .residual, executor: executor)
+            biasNorm(x, bias: layer.output.bias, rows: total, norm: layer.outputNorm, executor: executor)
         }
 
         return (0..<sequences.count).map { i in
@@ -114,43 +106,57 @@ struct BertEncoder: Sendable {
         }}
     }
 
-    /// `output = input · Wᵀ` (bias added by the following fused kernel). Few rows use the packed
-    /// kernel, many `cblas_sgemm`. With several threads the output columns are split so each thread
-    /// runs a single-threaded product on its own block.
-    private func linear(_ input: UnsafePointer<Float>, rows: Int, _ layer: BertWeights.Linear,
-                        output: UnsafeMutablePointer<Float>, executor: ParallelExecutor) {
-        let work = rows * layer.outputs * layer.inputs
-        let split = work >= 2 * Self.minimumSplitWork(executor) ? executor : ParallelExecutor(threads: 1)
-        if rows < PackedGEMM.rowLimit && PackedGEMM.isAvailable {
-            split.forChunks(layer.packed.panelCount) { panels in
-                PackedGEMM.multiply(rows: rows, a: input, lda: layer.inputs, weights: layer.packed,
-                                    c: output, ldc: layer.outputs, panels: panels)
-            }
-            return
-        }
-        layer.weight.withUnsafeBufferPointer { weight in
-            let w = weight.baseAddress!
-            split.forChunks(layer.outputs, granularity: 64) { columns in
-                BLAS.gemmABt(m: rows, n: columns.count, k: layer.inputs,
-                             a: input, lda: layer.inputs,
-                             b: w + columns.lowerBound * layer.inputs, ldb: layer.inputs,
-                             c: output + columns.lowerBound, ldc: layer.outputs)
-            }
-        }
+    /// What a linear layer's output holds before the product is accumulated onto it.
+    enum Start {
+        /// The layer's bias, broadcast to every row.
+        case bias
+        /// The output already holds the residual stream; the product is added to it.
+        case residual
     }
 
-    private func addResidualNorm(_ projection: UnsafeMutablePointer<Float>, bias: [Float], into x: UnsafeMutablePointer<Float>,
-                                 rows total: Int, norm: BertWeights.Norm, executor: ParallelExecutor) {
+    /// `output = bias + input · Wᵀ` or `output += input · Wᵀ`. Few rows use the packed kernel, many
+    /// `cblas_sgemm` (with beta = 1, so no pass is spent zeroing the output). With several threads
+    /// the output columns are split so each thread runs a single-threaded product on its own block.
+    private func linear(_ input: UnsafePointer<Float>, rows: Int, _ layer: BertWeights.Linear,
+                        output: UnsafeMutablePointer<Float>, start: Start, executor: ParallelExecutor) {
+        let work = rows * layer.outputs * layer.inputs
+        let split = work >= 2 * Self.minimumSplitWork(executor) ? executor : ParallelExecutor(threads: 1)
+        let packed = rows < PackedGEMM.rowLimit && PackedGEMM.isAvailable
+        let granularity = packed ? PackedGEMM.panelWidth : 64
+        layer.weight.withUnsafeBufferPointer { weight in
+        layer.bias.withUnsafeBufferPointer { bias in
+            split.forChunks(layer.outputs, granularity: granularity) { columns in
+                if start == .bias {
+                    for r in 0..<rows {
+                        (output + r * layer.outputs + columns.lowerBound)
+                            .update(from: bias.baseAddress! + columns.lowerBound, count: columns.count)
+                    }
+                }
+                if packed {
+                    let panels = (columns.lowerBound / granularity)..<((columns.upperBound + granularity - 1) / granularity)
+                    PackedGEMM.multiply(rows: rows, a: input, lda: layer.inputs, weights: layer.packed,
+                                        c: output, ldc: layer.outputs, panels: panels, accumulate: true)
+                } else {
+                    BLAS.gemmABt(m: rows, n: columns.count, k: layer.inputs,
+                                 a: input, lda: layer.inputs,
+                                 b: weight.baseAddress! + columns.lowerBound * layer.inputs, ldb: layer.inputs,
+                                 beta: 1, c: output + columns.lowerBound, ldc: layer.outputs)
+                }
+            }
+        }}
+    }
+
+    /// `x = LayerNorm(x + bias)` row by row.
+    private func biasNorm(_ x: UnsafeMutablePointer<Float>, bias: [Float], rows total: Int,
+                          norm: BertWeights.Norm, executor: ParallelExecutor) {
         let h = configuration.hiddenSize
         let epsilon = configuration.layerNormEpsilon
         bias.withUnsafeBufferPointer { bias in
         norm.gamma.withUnsafeBufferPointer { gamma in
         norm.beta.withUnsafeBufferPointer { beta in
             executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
-                let offset = rows.lowerBound * h
-                Kernels.addBiasResidualLayerNorm(
-                    input: projection + offset, bias: bias.baseAddress!, residual: x + offset,
-                    rows: rows.count, width: h, gamma: gamma.baseAddress!, beta: beta.baseAddress!, epsilon: epsilon)
+                Kernels.biasLayerNorm(x + rows.lowerBound * h, rows: rows.count, width: h, bias: bias.baseAddress!,
+                                      gamma: gamma.baseAddress!, beta: beta.baseAddress!, epsilon: epsilon)
             }
         }}}
     }

@@ -55,37 +55,18 @@ enum Kernels {
         }
     }
 
-    /// Adds `bias` (length `width`) to each of `rows` rows.
-    static func addBias(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>) {
+    /// `x = LayerNorm(x + bias) · gamma + beta`, row by row, in place.
+    static func biasLayerNorm(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>,
+                              gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float) {
         for r in 0..<rows {
-            let row = data + r * width
+            let x = data + r * width
             var i = 0
             while i + lanes <= width {
-                store(load(row + i) + load(bias + i), row + i)
+                store(load(x + i) + load(bias + i), x + i)
                 i += lanes
             }
             while i < width {
-                row[i] += bias[i]
-                i += 1
-            }
-        }
-    }
-
-    /// `residual = LayerNorm(input + bias + residual) · gamma + beta`, row by row, in place.
-    static func addBiasResidualLayerNorm(
-        input: UnsafePointer<Float>, bias: UnsafePointer<Float>, residual: UnsafeMutablePointer<Float>,
-        rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float
-    ) {
-        for r in 0..<rows {
-            let x = residual + r * width
-            let y = input + r * width
-            var i = 0
-            while i + lanes <= width {
-                store((load(y + i) + load(bias + i)) + load(x + i), x + i)
-                i += lanes
-            }
-            while i < width {
-                x[i] = (y[i] + bias[i]) + x[i]
+                x[i] += bias[i]
                 i += 1
             }
             layerNormRow(x, width: width, gamma: gamma, beta: beta, epsilon: epsilon)
@@ -135,22 +116,16 @@ enum Kernels {
         }
     }
 
-    /// `data = activation(data + bias)` over `rows × width`.
-    static func addBiasActivation(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int,
-                                  bias: UnsafePointer<Float>, activation: ModelConfiguration.Activation) {
-        for r in 0..<rows {
-            let row = data + r * width
-            var i = 0
-            while i + lanes <= width {
-                let v = load(row + i) + load(bias + i)
-                store(apply(activation, v), row + i)
-                i += lanes
-            }
-            while i < width {
-                let v = Vector(repeating: row[i] + bias[i])
-                row[i] = apply(activation, v)[0]
-                i += 1
-            }
+    /// `data = activation(data)` over `count` floats.
+    static func activation(_ data: UnsafeMutablePointer<Float>, count: Int, activation: ModelConfiguration.Activation) {
+        var i = 0
+        while i + lanes <= count {
+            store(apply(activation, load(data + i)), data + i)
+            i += lanes
+        }
+        while i < count {
+            data[i] = apply(activation, Vector(repeating: data[i]))[0]
+            i += 1
         }
     }
 

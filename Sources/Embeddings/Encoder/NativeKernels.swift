@@ -1,6 +1,6 @@
 import CKernels
 
-/// AVX2+FMA versions of the encoder's hottest row kernels (bias + GELU, short-sequence attention),
+/// AVX2+FMA versions of the encoder's hottest row kernels (GELU, short-sequence attention),
 /// used when the CPU has them; `Kernels` holds the portable Swift versions used otherwise. Both
 /// compute the same functions with the same approximations (tested against each other).
 ///
@@ -8,10 +8,10 @@ import CKernels
 enum NativeKernels {
     static let isAvailable = lodestar_encoder_kernels_available() != 0
 
-    /// `data = gelu(data + bias)` over `rows × width`.
-    static func biasGELU(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>) {
+    /// `data = gelu(data)` (exact erf GELU) over `count` floats.
+    static func gelu(_ data: UnsafeMutablePointer<Float>, count: Int) {
         assert(isAvailable)
-        lodestar_bias_gelu(data, Int32(rows), Int32(width), bias)
+        lodestar_gelu(data, count)
     }
 
     /// Floats of scratch `attentionHead` needs for a sequence of `length` tokens.
