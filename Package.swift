@@ -42,6 +42,10 @@ let package = Package(
             dependencies: ["Embeddings"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(
+            name: "lodestarTests",
+            dependencies: ["lodestar"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

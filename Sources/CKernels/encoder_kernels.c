@@ -84,31 +84,18 @@ AVX2 static inline float hmax8(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-// Softmax of n floats in place (n padded to a multiple of 8 in the buffer; padding lanes ignored).
-AVX2 static void softmax_avx2(float *x, int n) {
-    int full = n & ~7;
-    __m256 m = _mm256_set1_ps(-INFINITY);
-    for (int i = 0; i < full; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
-    float maximum = hmax8(m);
-    for (int i = full; i < n; i++) if (x[i] > maximum) maximum = x[i];
-    __m256 mv = _mm256_set1_ps(maximum), acc = _mm256_setzero_ps();
-    for (int i = 0; i < full; i += 8) {
+// Softmax over n floats, n a multiple of 8 (padding lanes hold -inf and come out 0).
+AVX2 static inline void softmax_padded_avx2(float *x, int n) {
+    __m256 m = _mm256_loadu_ps(x);
+    for (int i = 8; i < n; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
+    __m256 mv = _mm256_set1_ps(hmax8(m)), acc = _mm256_setzero_ps();
+    for (int i = 0; i < n; i += 8) {
         __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
         _mm256_storeu_ps(x + i, e);
         acc = _mm256_add_ps(acc, e);
     }
-    float sum = hsum8(acc);
-    if (full < n) {
-        float lane[8] = {0};
-        for (int i = full; i < n; i++) lane[i - full] = x[i] - maximum;
-        float out[8];
-        _mm256_storeu_ps(out, exp8(_mm256_loadu_ps(lane)));
-        for (int i = full; i < n; i++) { x[i] = out[i - full]; sum += out[i - full]; }
-    }
-    float inverse = 1.0f / sum;
-    __m256 iv = _mm256_set1_ps(inverse);
-    for (int i = 0; i < full; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), iv));
-    for (int i = full; i < n; i++) x[i] *= inverse;
+    __m256 iv = _mm256_set1_ps(1.0f / hsum8(acc));
+    for (int i = 0; i < n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), iv));
 }
 
 // One head of scaled dot-product attention over a short sequence. K is transposed into scratch so
@@ -147,7 +134,8 @@ AVX2 static void attention_avx2(int length, int d, const float *q, const float *
         }
         for (int r = 0; r < rows; r++) {
             float *p = scores + (size_t)r * padded;
-            softmax_avx2(p, length);
+            for (int j = length; j < padded; j++) p[j] = -INFINITY;
+            softmax_padded_avx2(p, padded);
             float *o = out + (size_t)(i0 + r) * ldo;
             int t = 0;
             for (; t + 32 <= d; t += 32) {

@@ -28,6 +28,9 @@ struct Embed: ParsableCommand {
     @Option(help: "Model directory (default: $LODESTAR_MODEL_DIR or models/all-MiniLM-L6-v2).")
     var model: String?
 
+    @Flag(help: "Print load and embedding times and throughput to standard error.")
+    var stats = false
+
     @Flag(help: "Embed each text alone (batch size 1, model loaded once) and print latency percentiles to standard error.")
     var latency = false
 
@@ -38,7 +41,9 @@ struct Embed: ParsableCommand {
 
     func run() throws {
         let lines = try InputLines.read(input)
+        let loadStart = DispatchTime.now().uptimeNanoseconds
         let encoder = try SentenceEncoder(directory: ModelLocator.resolve(model), threads: threads)
+        let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9
         let sink = try OutputSink(path: output)
         let progress = ProgressBar(total: lines.count)
         let dimension = encoder.dimension
@@ -51,12 +56,16 @@ struct Embed: ParsableCommand {
         }
         // Embed in chunks so memory stays bounded on large inputs; output keeps input order.
         let chunkSize = max(batchSize * 64, 2048)
+        let embedStart = DispatchTime.now().uptimeNanoseconds
+        var tokens = 0
         var done = 0
         var start = 0
         while start < lines.count {
             let end = min(lines.count, start + chunkSize)
             let base = done
-            let vectors = encoder.embed(Array(lines[start..<end]), batchSize: batchSize) { finished in
+            let ids = encoder.tokenize(Array(lines[start..<end]))
+            tokens += ids.reduce(0) { $0 + $1.count }
+            let vectors = encoder.embed(tokenIDs: ids, batchSize: batchSize) { finished in
                 progress.update(base + finished)
             }
             for vector in vectors {
@@ -67,6 +76,13 @@ struct Embed: ParsableCommand {
         }
         try sink.flush()
         progress.finish()
+        if stats {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - embedStart) / 1e9
+            FileHandle.standardError.write(Data(String(
+                format: "texts=%d tokens=%d load_s=%.3f embed_s=%.3f texts_per_s=%.1f tok_per_s=%.1f threads=%d batch=%d\n",
+                lines.count, tokens, loadSeconds, seconds, Double(lines.count) / max(seconds, 1e-9),
+                Double(tokens) / max(seconds, 1e-9), encoder.threads, batchSize).utf8))
+        }
     }
 
     /// Latency mode: one text per call, timed from text to vector (tokenisation included).

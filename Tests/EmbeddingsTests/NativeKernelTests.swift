@@ -77,7 +77,8 @@ import Testing
             NativeKernels.attentionHead(length: length, headSize: d, q: q, k: k, v: v, stride: stride,
                                         out: &out, ldo: 64, scale: scale, scratch: &scratch)
         }
-        // Reference in Double.
+        // Reference in Double. Logits reach ±17 here, so float32 rounding of the logits alone moves
+        // the probabilities by ~1e-6 relative.
         for i in 0..<length {
             var scores = (0..<length).map { j -> Double in
                 (0..<d).reduce(0.0) { $0 + Double(qkv[i * stride + 8 + $1]) * Double(qkv[j * stride + 72 + $1]) } * Double(scale)
@@ -87,7 +88,7 @@ import Testing
             let sum = scores.reduce(0, +)
             for t in 0..<d {
                 let expected = (0..<length).reduce(0.0) { $0 + scores[$1] / sum * Double(qkv[$1 * stride + 136 + t]) }
-                #expect(abs(Double(out[i * 64 + t]) - expected) < 2e-6, "row \(i) dim \(t)")
+                #expect(abs(Double(out[i * 64 + t]) - expected) < 5e-6 * max(1, abs(expected)), "row \(i) dim \(t)")
             }
         }
     }

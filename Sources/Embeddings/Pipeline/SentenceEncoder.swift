@@ -117,6 +117,11 @@ public final class SentenceEncoder: Sendable {
         return results.values()
     }
 
+    /// Token ids of each text, tokenised on all threads.
+    public func tokenize(_ texts: [String]) -> [[Int32]] {
+        tokenizeAll(texts)
+    }
+
     /// Tokenises texts on all threads.
     private func tokenizeAll(_ texts: [String]) -> [[Int32]] {
         let slots = TokenSlots(count: texts.count)
