@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "lodestar", targets: ["lodestar"]),
         .library(name: "Embeddings", targets: ["Embeddings"]),
+        .library(name: "VectorIndex", targets: ["VectorIndex"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,11 +30,18 @@ let package = Package(
             name: "Embeddings",
             dependencies: ["COpenBLAS", "CKernels"]
         ),
+        // Core: HNSW and flat indexes, distance kernels, index files. Standard library only (plus
+        // the package's own C kernels).
+        .target(
+            name: "VectorIndex",
+            dependencies: ["CKernels"]
+        ),
         // The command-line tool (the only target that imports ArgumentParser).
         .executableTarget(
             name: "lodestar",
             dependencies: [
                 "Embeddings",
+                "VectorIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +49,10 @@ let package = Package(
             name: "EmbeddingsTests",
             dependencies: ["Embeddings"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "VectorIndexTests",
+            dependencies: ["VectorIndex"]
         ),
         .testTarget(
             name: "lodestarTests",

@@ -51,6 +51,15 @@ size_t lodestar_attention_scratch_count(int length, int d);
 void lodestar_attention_head(int length, int d, const float *q, const float *k, const float *v, int stride,
                              float *out, int ldo, float scale, float *scratch);
 
+/// Dot product of two n-float vectors (AVX2+FMA when available).
+float lodestar_dot(const float *a, const float *b, size_t n);
+
+/// Squared Euclidean distance of two n-float vectors (AVX2+FMA when available).
+float lodestar_l2sq(const float *a, const float *b, size_t n);
+
+/// A read prefetch hint.
+void lodestar_prefetch(const void *p);
+
 #ifdef __cplusplus
 }
 #endif

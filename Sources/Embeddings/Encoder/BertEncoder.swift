@@ -123,7 +123,7 @@ struct BertEncoder: Sendable {
         let split = work >= 2 * Self.minimumSplitWork(executor) ? executor : ParallelExecutor(threads: 1)
         let packed = rows < PackedGEMM.rowLimit && PackedGEMM.isAvailable
         let granularity = packed ? PackedGEMM.panelWidth : 64
-        layer.weight.withUnsafeBufferPointer { weight in
+        layer.transposed.withUnsafeBufferPointer { weight in
         layer.bias.withUnsafeBufferPointer { bias in
             split.forChunks(layer.outputs, granularity: granularity) { columns in
                 if start == .bias {
@@ -137,10 +137,10 @@ struct BertEncoder: Sendable {
                     PackedGEMM.multiply(rows: rows, a: input, lda: layer.inputs, weights: layer.packed,
                                         c: output, ldc: layer.outputs, panels: panels, accumulate: true)
                 } else {
-                    BLAS.gemmABt(m: rows, n: columns.count, k: layer.inputs,
-                                 a: input, lda: layer.inputs,
-                                 b: weight.baseAddress! + columns.lowerBound * layer.inputs, ldb: layer.inputs,
-                                 beta: 1, c: output + columns.lowerBound, ldc: layer.outputs)
+                    BLAS.gemmAB(m: rows, n: columns.count, k: layer.inputs,
+                                a: input, lda: layer.inputs,
+                                b: weight.baseAddress! + columns.lowerBound, ldb: layer.outputs,
+                                beta: 1, c: output + columns.lowerBound, ldc: layer.outputs)
                 }
             }
         }}

@@ -1,0 +1,33 @@
+import CKernels
+
+/// Distance functions over raw vectors (AVX2+FMA kernels selected at run time by CKernels).
+///
+/// Unchecked in release: both pointers address `dimension` floats.
+enum DistanceKernels {
+    @inline(__always)
+    static func distance(_ metric: Metric, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dimension: Int) -> Float {
+        switch metric {
+        case .l2: return lodestar_l2sq(a, b, dimension)
+        case .cosine, .innerProduct: return 1 - lodestar_dot(a, b, dimension)
+        }
+    }
+
+    @inline(__always)
+    static func prefetch(_ pointer: UnsafeRawPointer) {
+        lodestar_prefetch(pointer)
+    }
+
+    /// Validates a vector for `metric` and returns the stored form (normalised for cosine).
+    static func prepare(_ vector: [Float], dimension: Int, metric: Metric) throws(VectorIndexError) -> [Float] {
+        guard vector.count == dimension else { throw .dimensionMismatch(expected: dimension, actual: vector.count) }
+        var squares: Double = 0
+        for value in vector {
+            guard value.isFinite else { throw .invalidVector("contains NaN or infinity") }
+            squares += Double(value) * Double(value)
+        }
+        guard metric == .cosine else { return vector }
+        guard squares > 0 else { throw .invalidVector("a zero vector has no direction (cosine metric)") }
+        let inverse = Float(1 / squares.squareRoot())
+        return vector.map { $0 * inverse }
+    }
+}
