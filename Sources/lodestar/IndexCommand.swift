@@ -29,11 +29,14 @@ struct IndexCommand: ParsableCommand {
         @Option(help: "Insert threads (default: all cores).") var threads: Int?
         @Option(help: "Seed of the level generator.") var seed: UInt64 = 42
         @Option(help: "Index file to write.") var output: String
+        @Option(help: "After building, remove this fraction of the vectors at random and insert them again (a churn benchmark).")
+        var reinsertFraction: Double = 0
 
         func validate() throws {
             guard m >= 2 && m <= 256 else { throw ValidationError("--M must be between 2 and 256") }
             guard efConstruction >= 1 else { throw ValidationError("--ef-construction must be at least 1") }
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+            guard reinsertFraction >= 0 && reinsertFraction <= 1 else { throw ValidationError("--reinsert-fraction must be between 0 and 1") }
         }
 
         func run() throws {
@@ -45,8 +48,20 @@ struct IndexCommand: ParsableCommand {
             try index.add(ids: (0..<UInt64(rows.count)).map { $0 }, vectors: rows,
                           threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            var churn = ""
+            if reinsertFraction > 0 {
+                var generator = SystemRandomNumberGenerator()
+                let chosen = Array((0..<UInt64(rows.count)).shuffled(using: &generator).prefix(Int(Double(rows.count) * reinsertFraction)))
+                let churnStart = DispatchTime.now().uptimeNanoseconds
+                index.remove(ids: chosen)
+                try index.add(ids: chosen, vectors: chosen.map { rows[Int($0)] },
+                              threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                churn = String(format: " reinserted=%d churn_seconds=%.3f", chosen.count,
+                               Double(DispatchTime.now().uptimeNanoseconds - churnStart) / 1e9)
+            }
             try index.save(to: output)
-            FileHandle.standardError.write(Data(String(format: "vectors=%d dimension=%d build_seconds=%.3f\n", rows.count, dimension, seconds).utf8))
+            FileHandle.standardError.write(Data(String(format: "vectors=%d dimension=%d build_seconds=%.3f bytes_per_vector_level0=%d%@\n",
+                                                       rows.count, dimension, seconds, index.bytesPerVectorAtLevel0, churn).utf8))
         }
     }
 

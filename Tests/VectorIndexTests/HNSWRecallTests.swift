@@ -37,6 +37,28 @@ import Testing
         #expect(TestData.recall(exactAnswers, truth) == 1)
     }
 
+    /// A parallel build keeps nodes reachable as well as a serial one: a node whose only incoming
+    /// links were lost to concurrent inserts would be missed at any ef. (Heuristic pruning leaves a
+    /// handful of nodes without incoming links in any HNSW at low M; the bound allows 0.1%.)
+    @Test func parallelBuildKeepsNodesReachable() throws {
+        var data = TestData(seed: 77)
+        let vectors = data.clustered(count: 6000, dimension: 48, clusters: 64, spread: 0.2)
+        func unreachable(threads: Int) throws -> Int {
+            let (index, _) = try Self.build(vectors, metric: .cosine, M: 8, threads: threads)
+            var missing = 0
+            for (i, vector) in vectors.enumerated() where try index.search(vector, k: 1, ef: 100).first?.id != UInt64(i) {
+                missing += 1
+            }
+            return missing
+        }
+        let serial = try unreachable(threads: 1)
+        #expect(serial <= 6)
+        for threads in [2, 4] {
+            let parallel = try unreachable(threads: threads)
+            #expect(parallel <= serial + 1, "\(parallel) unreachable nodes with \(threads) threads, \(serial) serially")
+        }
+    }
+
     @Test func distancesFollowTheMetric() throws {
         let cosine = try HNSWIndex(dimension: 2, metric: .cosine)
         try cosine.add(id: 1, vector: [3, 0])

@@ -256,17 +256,24 @@ public final class HNSWIndex: @unchecked Sendable {
                 greedy(query, from: &entry, distance: &entryDistance, level: lc, locked: locked)
             }
         }
+        // Select neighbours on every level first, then publish the node's own lists, and only then
+        // add the reverse links that make it reachable. Another insert can therefore never append
+        // to one of this node's lists before the node has written it (which would lose that link).
         var entries: [(distance: Float, node: UInt32)] = [(entryDistance, entry)]
+        var selected: [(level: Int, neighbours: [(distance: Float, node: UInt32)])] = []
         for lc in stride(from: min(level, top), through: 0, by: -1) {
-            var candidates = searchLayer(query, entries: entries, ef: parameters.efConstruction, level: lc,
-                                         visited: visited, locked: locked, exclude: slot)
-            let neighbours = selectNeighbours(query, candidates: candidates.sortedAscending(), count: parameters.M)
+            let candidates = searchLayer(query, entries: entries, ef: parameters.efConstruction, level: lc,
+                                         visited: visited, locked: locked, exclude: slot).sortedAscending()
+            selected.append((lc, selectNeighbours(query, candidates: candidates, count: parameters.M)))
+            entries = candidates
+        }
+        for (lc, neighbours) in selected {
             setLinks(slot, level: lc, neighbours: neighbours.map(\.node), locked: locked)
+        }
+        for (lc, neighbours) in selected {
             for neighbour in neighbours {
                 addReverseLink(from: neighbour.node, to: slot, distance: neighbour.distance, level: lc, locked: locked)
             }
-            entries = candidates.sortedAscending()
-            candidates.removeAll()
         }
     }
 
