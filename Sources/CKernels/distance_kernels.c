@@ -100,4 +100,26 @@ float lodestar_l2sq(const float *a, const float *b, size_t n) {
     return f(a, b, n);
 }
 
-void lodestar_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+int lodestar_distance_avx2_available(void) {
+#if defined(__x86_64__)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+float lodestar_dot_avx2(const float *a, const float *b, size_t n) {
+#if defined(__x86_64__)
+    return dot_avx2(a, b, n);
+#else
+    return dot_portable(a, b, n);
+#endif
+}
+
+float lodestar_l2sq_avx2(const float *a, const float *b, size_t n) {
+#if defined(__x86_64__)
+    return l2_avx2(a, b, n);
+#else
+    return l2_portable(a, b, n);
+#endif
+}

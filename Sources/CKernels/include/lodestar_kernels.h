@@ -57,8 +57,15 @@ float lodestar_dot(const float *a, const float *b, size_t n);
 /// Squared Euclidean distance of two n-float vectors (AVX2+FMA when available).
 float lodestar_l2sq(const float *a, const float *b, size_t n);
 
-/// A read prefetch hint.
-void lodestar_prefetch(const void *p);
+/// A read prefetch hint (inlined into Swift callers).
+static inline void lodestar_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+/// 1 when lodestar_dot_avx2 / lodestar_l2sq_avx2 may be called on this CPU.
+int lodestar_distance_avx2_available(void);
+
+/// The AVX2+FMA kernels themselves, for callers that dispatch once (no function-pointer call).
+float lodestar_dot_avx2(const float *a, const float *b, size_t n);
+float lodestar_l2sq_avx2(const float *a, const float *b, size_t n);
 
 #ifdef __cplusplus
 }

@@ -4,11 +4,14 @@ import CKernels
 ///
 /// Unchecked in release: both pointers address `dimension` floats.
 enum DistanceKernels {
+    /// Whether the AVX2+FMA kernels run on this CPU (checked once).
+    static let vectorized = lodestar_distance_avx2_available() != 0
+
     @inline(__always)
     static func distance(_ metric: Metric, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dimension: Int) -> Float {
         switch metric {
-        case .l2: return lodestar_l2sq(a, b, dimension)
-        case .cosine, .innerProduct: return 1 - lodestar_dot(a, b, dimension)
+        case .l2: return vectorized ? lodestar_l2sq_avx2(a, b, dimension) : lodestar_l2sq(a, b, dimension)
+        case .cosine, .innerProduct: return 1 - (vectorized ? lodestar_dot_avx2(a, b, dimension) : lodestar_dot(a, b, dimension))
         }
     }
 

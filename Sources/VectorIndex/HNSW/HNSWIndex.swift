@@ -45,7 +45,7 @@ public final class HNSWIndex: @unchecked Sendable {
     private let entryMutex = PlainMutex()
     let visitedPool = VisitedPool()
 
-    var storage: HNSWStorage
+    let storage: HNSWStorage
     /// Slots in use (live or tombstoned).
     var slotCount = 0
     var labelToSlot: [UInt64: UInt32] = [:]
@@ -330,7 +330,17 @@ public final class HNSWIndex: @unchecked Sendable {
                      accept: ((UInt32) -> Bool)? = nil) -> DistanceHeap {
         var candidates = DistanceHeap(isMax: false, capacity: ef * 2)
         var results = DistanceHeap(isMax: true, capacity: ef + 1)
-        visited.reset(capacity: storage.capacity)
+        // Hot loop: storage pointers in locals (no class-property access checks per step), link
+        // lists read in place unless other threads may write them (`locked`), next vector prefetched.
+        let s = storage
+        let vectors = UnsafePointer(s.vectors)
+        let dimension = self.dimension
+        let metric = self.metric
+        let copy = UnsafeMutablePointer<UInt32>.allocate(capacity: s.maxLinks0 + 1)
+        defer { copy.deallocate() }
+        visited.reset(capacity: s.capacity)
+        let marks = visited.marks
+        let generation = visited.generation
         for entry in entries {
             guard visited.insert(entry.node) else { continue }
             candidates.push(entry.distance, entry.node)
@@ -339,15 +349,26 @@ public final class HNSWIndex: @unchecked Sendable {
                 if results.count > ef { results.pop() }
             }
         }
-        var buffer: [UInt32] = []
-        buffer.reserveCapacity(storage.maxLinks0)
         while let current = candidates.pop() {
             if results.count >= ef, let worst = results.top, current.distance > worst.distance { break }
-            neighbours(current.node, level: level, locked: locked, into: &buffer)
-            for (i, candidate) in buffer.enumerated() {
-                if i + 1 < buffer.count { DistanceKernels.prefetch(storage.vector(buffer[i + 1])) }
-                guard visited.insert(candidate) else { continue }
-                let d = distance(query, candidate)
+            var list = UnsafePointer(s.links(current.node, level: level))
+            if locked {
+                nodeLocks.lock(current.node)
+                copy.update(from: list, count: Int(list[0]) + 1)
+                nodeLocks.unlock(current.node)
+                list = UnsafePointer(copy)
+            }
+            let count = Int(list[0])
+            if count > 0 {
+                for i in 1...count { DistanceKernels.prefetch(marks + Int(list[i])) }
+                DistanceKernels.prefetch(vectors + Int(list[1]) * dimension)
+            }
+            for i in 1...max(count, 1) where count > 0 {
+                let candidate = list[i]
+                if i < count { DistanceKernels.prefetch(vectors + Int(list[i + 1]) * dimension) }
+                guard marks[Int(candidate)] != generation else { continue }
+                marks[Int(candidate)] = generation
+                let d = DistanceKernels.distance(metric, query, vectors + Int(candidate) * dimension, dimension)
                 if results.count < ef || d < results.top!.distance {
                     candidates.push(d, candidate)
                     if candidate != exclude && (accept?(candidate) ?? true) {
