@@ -58,14 +58,10 @@ extension HNSWIndex {
         let pooled = visitedPool.take(capacity: storage.capacity)
         defer { visitedPool.give(pooled) }
         let storage = self.storage
-        let accept: (UInt32) -> Bool
-        if let filter {
-            accept = { slot in !storage.isDeleted(slot) && filter.allows(storage.labels[Int(slot)]) }
-        } else {
-            accept = { slot in !storage.isDeleted(slot) }
-        }
+        let labels = UnsafePointer(storage.labels)
+        let accept: ((UInt32) -> Bool)? = filter.map { filter in { slot in filter.allows(labels[Int(slot)]) } }
         let heap = searchLayer(query, entries: [(entryDistance, entry)], ef: ef, level: 0, visited: pooled,
-                               locked: false, accept: accept)
+                               locked: false, skipDeleted: true, accept: accept)
         return heap.sortedAscending().prefix(k).map { SearchResult(id: storage.labels[Int($0.node)], distance: $0.distance) }
     }
 

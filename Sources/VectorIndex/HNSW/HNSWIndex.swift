@@ -327,7 +327,7 @@ public final class HNSWIndex: @unchecked Sendable {
     /// Tombstoned nodes are traversed; `exclude` (the node being linked) is never returned.
     func searchLayer(_ query: UnsafePointer<Float>, entries: [(distance: Float, node: UInt32)], ef: Int, level: Int,
                      visited: VisitedList, locked: Bool, exclude: UInt32 = HNSWIndex.none,
-                     accept: ((UInt32) -> Bool)? = nil) -> DistanceHeap {
+                     skipDeleted: Bool = false, accept: ((UInt32) -> Bool)? = nil) -> DistanceHeap {
         var candidates = DistanceHeap(isMax: false, capacity: ef * 2)
         var results = DistanceHeap(isMax: true, capacity: ef + 1)
         // Hot loop: storage pointers in locals (no class-property access checks per step), link
@@ -341,16 +341,24 @@ public final class HNSWIndex: @unchecked Sendable {
         visited.reset(capacity: s.capacity)
         let marks = visited.marks
         let generation = visited.generation
+        let flags = UnsafePointer(s.flags)
+        @inline(__always) func admissible(_ node: UInt32) -> Bool {
+            node != exclude && !(skipDeleted && flags[Int(node)] & HNSWStorage.deletedFlag != 0) && (accept?(node) ?? true)
+        }
+        // The worst distance in a full result list (the pruning bound), cached.
+        var bound = Float.infinity
         for entry in entries {
             guard visited.insert(entry.node) else { continue }
             candidates.push(entry.distance, entry.node)
-            if entry.node != exclude && (accept?(entry.node) ?? true) {
+            if admissible(entry.node) {
                 results.push(entry.distance, entry.node)
                 if results.count > ef { results.pop() }
+                if results.count >= ef { bound = results.top!.distance }
             }
         }
         while let current = candidates.pop() {
-            if results.count >= ef, let worst = results.top, current.distance > worst.distance { break }
+            if current.distance > bound { break }
+            if let next = candidates.top { DistanceKernels.prefetch(s.links(next.node, level: level)) }
             var list = UnsafePointer(s.links(current.node, level: level))
             if locked {
                 nodeLocks.lock(current.node)
@@ -369,11 +377,12 @@ public final class HNSWIndex: @unchecked Sendable {
                 guard marks[Int(candidate)] != generation else { continue }
                 marks[Int(candidate)] = generation
                 let d = DistanceKernels.distance(metric, query, vectors + Int(candidate) * dimension, dimension)
-                if results.count < ef || d < results.top!.distance {
+                if d < bound {
                     candidates.push(d, candidate)
-                    if candidate != exclude && (accept?(candidate) ?? true) {
+                    if admissible(candidate) {
                         results.push(d, candidate)
                         if results.count > ef { results.pop() }
+                        if results.count >= ef { bound = results.top!.distance }
                     }
                 }
             }
