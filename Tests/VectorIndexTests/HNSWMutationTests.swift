@@ -37,11 +37,8 @@ import Testing
         var data = TestData(seed: 13)
         let vectors = data.clustered(count: 5000, dimension: 48)
         let queries = data.clustered(count: 100, dimension: 48)
-        let index = try HNSWIndex(dimension: 48, metric: .cosine)
-        let flat = try FlatIndex(dimension: 48, metric: .cosine)
+        let (index, flat) = try HNSWRecallTests.build(vectors, metric: .cosine)
         let ids = (0..<UInt64(5000)).map { $0 }
-        try index.add(ids: ids, vectors: vectors)
-        try flat.add(ids: ids, vectors: vectors)
         let before = TestData.recall(try queries.map { try index.search($0, k: 10, ef: 200) }, try queries.map { try flat.search($0, k: 10) })
         var random = SeededRandom(seed: 3)
         let removed = Array(ids.shuffled(using: &random).prefix(1500))
@@ -63,11 +60,8 @@ import Testing
         var data = TestData(seed: 14)
         let vectors = data.clustered(count: 6000, dimension: 32)
         let queries = data.clustered(count: 50, dimension: 32)
-        let index = try HNSWIndex(dimension: 32, metric: .cosine)
-        let flat = try FlatIndex(dimension: 32, metric: .cosine)
+        let (index, flat) = try HNSWRecallTests.build(vectors, metric: .cosine)
         let ids = (0..<UInt64(6000)).map { $0 }
-        try index.add(ids: ids, vectors: vectors)
-        try flat.add(ids: ids, vectors: vectors)
         for modulus in [1, 2, 5, 20, 100, 1000, 3000, 10000] {
             let predicate = SearchFilter.predicate { $0 % UInt64(modulus) == 0 }
             let allowed = SearchFilter.allowed(Set(ids.filter { $0 % UInt64(modulus) == 0 }))
@@ -91,11 +85,8 @@ import Testing
         var data = TestData(seed: 15)
         let vectors = data.clustered(count: 4000, dimension: 24)
         let queries = data.clustered(count: 100, dimension: 24)
-        let index = try HNSWIndex(dimension: 24, metric: .l2)
-        let flat = try FlatIndex(dimension: 24, metric: .l2)
+        let (index, flat) = try HNSWRecallTests.build(vectors, metric: .l2)
         let ids = (0..<UInt64(4000)).map { $0 }
-        try index.add(ids: ids, vectors: vectors)
-        try flat.add(ids: ids, vectors: vectors)
         let removed = ids.filter { $0 % 2 == 0 }
         index.remove(ids: removed)
         for id in removed { flat.remove(id: id) }
