@@ -75,6 +75,9 @@ struct IndexCommand: ParsableCommand {
         @Option(help: "Result ids (.ivecs), one row per query (default: standard output).") var output: String?
         @Option(help: "Search threads (default: 1).") var threads: Int = 1
         @Flag(help: "Answer exactly (brute force over the same vectors).") var exact = false
+        @Option(help: "Only return these ids (a text file, one id a line).") var allowedIds: String?
+        @Option(help: "Filters matching at most this many ids are answered by an exact scan (default: measured crossover √(11·ef·n)).")
+        var exactScanLimit: Int?
 
         func validate() throws {
             guard k >= 1 else { throw ValidationError("--k must be at least 1") }
@@ -88,6 +91,21 @@ struct IndexCommand: ParsableCommand {
             for row in rows where row.count != loaded.dimension {
                 throw CLIError("queries have dimension \(row.count), the index has \(loaded.dimension)")
             }
+            var filter: SearchFilter?
+            if let allowedIds {
+                guard let text = try? String(contentsOfFile: allowedIds, encoding: .utf8) else {
+                    throw CLIError("cannot read allowed ids: \(allowedIds)")
+                }
+                var ids = Set<UInt64>()
+                for (number, line) in text.split(separator: "\n").enumerated() {
+                    guard let id = UInt64(line.trimmingCharacters(in: .whitespaces)) else {
+                        throw CLIError("\(allowedIds):\(number + 1): not an id: \(line)")
+                    }
+                    ids.insert(id)
+                }
+                filter = .allowed(ids)
+            }
+            let allowed = filter
             let results = ResultRows(count: rows.count)
             let start = DispatchTime.now().uptimeNanoseconds
             let failure = FirstError()
@@ -95,7 +113,9 @@ struct IndexCommand: ParsableCommand {
                 var i = part
                 while i < rows.count {
                     do {
-                        let hits = exact ? try loaded.exactSearch(rows[i], k: k) : try loaded.search(rows[i], k: k, ef: ef)
+                        let hits = exact
+                            ? try loaded.exactSearch(rows[i], k: k, filter: allowed)
+                            : try loaded.search(rows[i], k: k, ef: ef, filter: allowed, exactScanLimit: exactScanLimit)
                         results.set(i, hits.map { Int32(truncatingIfNeeded: $0.id) })
                     } catch {
                         failure.record(error)

@@ -55,6 +55,20 @@ import Glibc
         let hits = zip(found, truth).reduce(0) { $0 + Set($1.0).intersection($1.1).count }
         #expect(Double(hits) / 500 >= 0.95)
 
+        // A filter: only ids 0, 7, 14, ... may come back, as exact scan and as graph walk.
+        let allowedFile = directory + "/allowed.txt"
+        try Data(stride(from: 0, to: 3000, by: 7).map(String.init).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: allowedFile))
+        for limit in ["0", "100000"] {
+            let filtered = try CLITests.run(["index", "search", "--index", index, "--queries", queries, "--k", "10", "--ef", "200",
+                                             "--allowed-ids", allowedFile, "--exact-scan-limit", limit])
+            #expect(filtered.status == 0, "\(filtered.stderr)")
+            let rows = Self.ivecs(filtered.stdout)
+            #expect(rows.count == 50 && rows.allSatisfy { $0.count == 10 && $0.allSatisfy { $0 % 7 == 0 } })
+        }
+        try Data("12\nnot-a-number\n".utf8).write(to: URL(fileURLWithPath: allowedFile))
+        let badIDs = try CLITests.run(["index", "search", "--index", index, "--queries", queries, "--allowed-ids", allowedFile])
+        #expect(badIDs.status != 0 && badIDs.stderr.contains("not an id"))
+
         let bad = try CLITests.run(["index", "search", "--index", base, "--queries", queries, "--k", "10"])
         #expect(bad.status != 0 && bad.stderr.contains("not a Lodestar index file"))
         let wrongDimension = directory + "/wrong.fvecs"
