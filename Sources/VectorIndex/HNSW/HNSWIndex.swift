@@ -482,11 +482,9 @@ public final class HNSWIndex: @unchecked Sendable {
                 best = slot
                 bestLevel = Int(storage.levels[Int(slot)])
             }
+            // Levels above the new entry's hold only tombstones now; searches start lower.
             entryPoint = best
             maxLevel = best == Self.none ? -1 : bestLevel
-            if best != Self.none {
-                // Levels above the new entry's hold only tombstones now; searches start lower.
-            }
         }
         pendingTombstones = 0
     }

@@ -14,8 +14,6 @@ struct DistanceHeap {
     var isEmpty: Bool { items.isEmpty }
     var top: (distance: Float, node: UInt32)? { items.first }
 
-    mutating func removeAll() { items.removeAll(keepingCapacity: true) }
-
     @inline(__always)
     mutating func push(_ distance: Float, _ node: UInt32) {
         items.append((distance, node))
