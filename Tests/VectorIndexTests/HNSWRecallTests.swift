@@ -55,7 +55,8 @@ import Testing
         #expect(serial <= 6)
         for threads in [2, 4] {
             let parallel = try unreachable(threads: threads)
-            #expect(parallel <= serial + 1, "\(parallel) unreachable nodes with \(threads) threads, \(serial) serially")
+            print("unreachable nodes: \(serial) serially, \(parallel) with \(threads) threads")
+            #expect(parallel <= max(serial + 3, 6), "\(parallel) unreachable nodes with \(threads) threads, \(serial) serially")
         }
     }
 
