@@ -25,7 +25,9 @@ struct BertEncoder: Sendable {
     /// Work is split across threads only when each part gets at least this many multiply-adds.
     static func minimumSplitWork(_ executor: ParallelExecutor) -> Int { executor.pool == nil ? 1 << 20 : 1 << 14 }
 
-    /// Sequences longer than this use BLAS for attention scores and context; shorter ones a SIMD loop.
+    /// Without the AVX2 attention kernel, sequences at least this long use BLAS for attention
+    /// scores and context, shorter ones a SIMD loop. (The AVX2 kernel is used at every length: it
+    /// measured 1.7-2.2x faster than two small sgemm calls plus softmax from 16 to 256 tokens.)
     static let attentionGEMMThreshold = 48
 
     /// Embeds each token sequence (ids including `[CLS]`/`[SEP]`) into `output[i]`.
@@ -187,14 +189,14 @@ struct BertEncoder: Sendable {
                 let k = q + h
                 let v = q + 2 * h
                 let out = context + base * h + head * d
-                if length >= Self.attentionGEMMThreshold {
+                if NativeKernels.isAvailable {
+                    NativeKernels.attentionHead(length: length, headSize: d, q: q, k: k, v: v, stride: stride,
+                                                out: out, ldo: h, scale: scale, scratch: s)
+                } else if length >= Self.attentionGEMMThreshold {
                     BLAS.gemmABt(m: length, n: length, k: d, alpha: scale, a: q, lda: stride, b: k, ldb: stride,
                                  c: s, ldc: length)
                     for i in 0..<length { Kernels.softmax(s + i * length, length) }
                     BLAS.gemmAB(m: length, n: d, k: length, a: s, lda: length, b: v, ldb: stride, c: out, ldc: h)
-                } else if NativeKernels.isAvailable {
-                    NativeKernels.attentionHead(length: length, headSize: d, q: q, k: k, v: v, stride: stride,
-                                                out: out, ldo: h, scale: scale, scratch: s)
                 } else {
                     for i in 0..<length {
                         let row = s + i * length

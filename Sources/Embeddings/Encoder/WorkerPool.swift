@@ -12,13 +12,19 @@ import Synchronization
 /// `done` (release); the caller waits for every `done` before the next job, so the job is never
 /// replaced while a helper can still read it.
 final class WorkerPool: @unchecked Sendable {
-    // @unchecked Sendable: `job` and `parts` are written only by the owner between jobs and read by
-    // helpers only after an acquiring load of their ticket, as described above.
+    // @unchecked Sendable: `state.job` and `state.parts` are written only by the owner between jobs
+    // and read by helpers only after an acquiring load of their ticket, as described above.
     let threads: Int
     private let helpers: [Helper]
-    private var job: ((Int) -> Void)?
-    private var parts = 0
+    private let state = JobState()
     private let busy = Mutex(false)
+
+    /// The current job, shared with the helper threads (which hold it strongly, so a helper that
+    /// starts late never touches a released pool).
+    private final class JobState: @unchecked Sendable {
+        var job: ((Int) -> Void)?
+        var parts = 0
+    }
 
     private final class Helper: @unchecked Sendable {
         let ticket = Atomic<Int>(0)
@@ -35,7 +41,8 @@ final class WorkerPool: @unchecked Sendable {
         self.threads = max(1, threads)
         helpers = (1..<max(threads, 1)).map { _ in Helper() }
         for (index, helper) in helpers.enumerated() {
-            let thread = Thread { [unowned self] in self.helperLoop(helper, part: index + 1) }
+            let state = self.state
+            let thread = Thread { Self.helperLoop(helper, state: state, part: index + 1) }
             thread.name = "lodestar-encoder-\(index + 1)"
             thread.start()
         }
@@ -68,8 +75,8 @@ final class WorkerPool: @unchecked Sendable {
             return
         }
         withoutActuallyEscaping(body) { body in
-            job = body
-            parts = count
+            state.job = body
+            state.parts = count
             var tickets: [Int] = []
             for helper in helpers.prefix(count - 1) {
                 let ticket = helper.ticket.add(1, ordering: .sequentiallyConsistent).newValue
@@ -78,13 +85,13 @@ final class WorkerPool: @unchecked Sendable {
             }
             body(0)
             for (helper, ticket) in zip(helpers, tickets) {
-                while helper.done.load(ordering: .acquiring) != ticket { spinPause() }
+                while helper.done.load(ordering: .acquiring) != ticket { Self.spinPause() }
             }
-            job = nil
+            state.job = nil
         }
     }
 
-    private func helperLoop(_ helper: Helper, part: Int) {
+    private static func helperLoop(_ helper: Helper, state: JobState, part: Int) {
         var seen = 0
         while true {
             var spins = 0
@@ -106,13 +113,13 @@ final class WorkerPool: @unchecked Sendable {
             }
             seen = ticket
             if helper.stop.load(ordering: .sequentiallyConsistent) { return }
-            if part < parts, let job { job(part) }
+            if part < state.parts, let job = state.job { job(part) }
             helper.done.store(ticket, ordering: .releasing)
         }
     }
 
     @inline(__always)
-    private func spinPause() {
+    private static func spinPause() {
         lodestar_cpu_relax()
     }
 }
