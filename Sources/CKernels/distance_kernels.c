@@ -1,5 +1,5 @@
 // Distance kernels of the vector index: dot product and squared L2 over float32 vectors of any
-// dimension, AVX2+FMA when the CPU has it (selected once), portable C otherwise.
+// dimension: AVX2+FMA versions and portable ones; the caller checks lodestar_distance_avx2_available once.
 #include "lodestar_kernels.h"
 
 #include <stddef.h>
@@ -72,34 +72,6 @@ AVX2 static float l2_avx2(const float *a, const float *b, size_t n) {
 }
 #endif
 
-typedef float (*distance_fn)(const float *, const float *, size_t);
-
-static distance_fn dot_impl = 0, l2_impl = 0;
-
-static void select_distance(void) {
-#if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        __atomic_store_n(&l2_impl, l2_avx2, __ATOMIC_RELAXED);
-        __atomic_store_n(&dot_impl, dot_avx2, __ATOMIC_RELEASE);
-        return;
-    }
-#endif
-    __atomic_store_n(&l2_impl, l2_portable, __ATOMIC_RELAXED);
-    __atomic_store_n(&dot_impl, dot_portable, __ATOMIC_RELEASE);
-}
-
-float lodestar_dot(const float *a, const float *b, size_t n) {
-    distance_fn f = __atomic_load_n(&dot_impl, __ATOMIC_ACQUIRE);
-    if (!f) { select_distance(); f = __atomic_load_n(&dot_impl, __ATOMIC_ACQUIRE); }
-    return f(a, b, n);
-}
-
-float lodestar_l2sq(const float *a, const float *b, size_t n) {
-    distance_fn f = __atomic_load_n(&l2_impl, __ATOMIC_ACQUIRE);
-    if (!f) { select_distance(); f = __atomic_load_n(&l2_impl, __ATOMIC_ACQUIRE); }
-    return f(a, b, n);
-}
-
 int lodestar_distance_avx2_available(void) {
 #if defined(__x86_64__)
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -108,18 +80,13 @@ int lodestar_distance_avx2_available(void) {
 #endif
 }
 
-float lodestar_dot_avx2(const float *a, const float *b, size_t n) {
-#if defined(__x86_64__)
-    return dot_avx2(a, b, n);
-#else
-    return dot_portable(a, b, n);
-#endif
-}
+float lodestar_dot_portable(const float *a, const float *b, size_t n) { return dot_portable(a, b, n); }
+float lodestar_l2sq_portable(const float *a, const float *b, size_t n) { return l2_portable(a, b, n); }
 
-float lodestar_l2sq_avx2(const float *a, const float *b, size_t n) {
 #if defined(__x86_64__)
-    return l2_avx2(a, b, n);
+float lodestar_dot_avx2(const float *a, const float *b, size_t n) { return dot_avx2(a, b, n); }
+float lodestar_l2sq_avx2(const float *a, const float *b, size_t n) { return l2_avx2(a, b, n); }
 #else
-    return l2_portable(a, b, n);
+float lodestar_dot_avx2(const float *a, const float *b, size_t n) { return dot_portable(a, b, n); }
+float lodestar_l2sq_avx2(const float *a, const float *b, size_t n) { return l2_portable(a, b, n); }
 #endif
-}

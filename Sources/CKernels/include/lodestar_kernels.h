@@ -51,11 +51,9 @@ size_t lodestar_attention_scratch_count(int length, int d);
 void lodestar_attention_head(int length, int d, const float *q, const float *k, const float *v, int stride,
                              float *out, int ldo, float scale, float *scratch);
 
-/// Dot product of two n-float vectors (AVX2+FMA when available).
-float lodestar_dot(const float *a, const float *b, size_t n);
-
-/// Squared Euclidean distance of two n-float vectors (AVX2+FMA when available).
-float lodestar_l2sq(const float *a, const float *b, size_t n);
+/// Dot product and squared Euclidean distance of two n-float vectors, portable C.
+float lodestar_dot_portable(const float *a, const float *b, size_t n);
+float lodestar_l2sq_portable(const float *a, const float *b, size_t n);
 
 /// A read prefetch hint (inlined into Swift callers).
 static inline void lodestar_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
@@ -63,7 +61,7 @@ static inline void lodestar_prefetch(const void *p) { __builtin_prefetch(p, 0, 3
 /// 1 when lodestar_dot_avx2 / lodestar_l2sq_avx2 may be called on this CPU.
 int lodestar_distance_avx2_available(void);
 
-/// The AVX2+FMA kernels themselves, for callers that dispatch once (no function-pointer call).
+/// The same with AVX2+FMA (call only when lodestar_distance_avx2_available() is 1).
 float lodestar_dot_avx2(const float *a, const float *b, size_t n);
 float lodestar_l2sq_avx2(const float *a, const float *b, size_t n);
 

@@ -70,7 +70,7 @@ public final class SentenceEncoder: Sendable {
     ///   - batchSize: texts per forward pass.
     ///   - progress: called (from worker threads) with the number of texts finished so far.
     public func embed(_ texts: [String], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) -> [[Float]] {
-        let ids = tokenizeAll(texts)
+        let ids = tokenize(texts)
         return embed(tokenIDs: ids, batchSize: batchSize, progress: progress)
     }
 
@@ -119,11 +119,6 @@ public final class SentenceEncoder: Sendable {
 
     /// Token ids of each text, tokenised on all threads.
     public func tokenize(_ texts: [String]) -> [[Int32]] {
-        tokenizeAll(texts)
-    }
-
-    /// Tokenises texts on all threads.
-    private func tokenizeAll(_ texts: [String]) -> [[Int32]] {
         let slots = TokenSlots(count: texts.count)
         let executor = ParallelExecutor(threads: texts.count >= 64 ? threads : 1)
         executor.forChunks(texts.count) { range in

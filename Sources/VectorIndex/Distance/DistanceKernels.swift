@@ -1,6 +1,6 @@
 import CKernels
 
-/// Distance functions over raw vectors (AVX2+FMA kernels selected at run time by CKernels).
+/// Distance functions over raw vectors (CKernels' AVX2+FMA kernels when the CPU has them).
 ///
 /// Unchecked in release: both pointers address `dimension` floats.
 enum DistanceKernels {
@@ -10,8 +10,8 @@ enum DistanceKernels {
     @inline(__always)
     static func distance(_ metric: Metric, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dimension: Int) -> Float {
         switch metric {
-        case .l2: return vectorized ? lodestar_l2sq_avx2(a, b, dimension) : lodestar_l2sq(a, b, dimension)
-        case .cosine, .innerProduct: return 1 - (vectorized ? lodestar_dot_avx2(a, b, dimension) : lodestar_dot(a, b, dimension))
+        case .l2: return vectorized ? lodestar_l2sq_avx2(a, b, dimension) : lodestar_l2sq_portable(a, b, dimension)
+        case .cosine, .innerProduct: return 1 - (vectorized ? lodestar_dot_avx2(a, b, dimension) : lodestar_dot_portable(a, b, dimension))
         }
     }
 
