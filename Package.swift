@@ -8,9 +8,16 @@ let package = Package(
         .executable(name: "lodestar", targets: ["lodestar"]),
         .library(name: "Embeddings", targets: ["Embeddings"]),
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
+        .library(name: "VectorStore", targets: ["VectorStore"]),
+        .library(name: "LodestarServer", targets: ["LodestarServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System-library shim: the only target that sees cblas.h. Wrapped by Embeddings/BLAS.
@@ -36,12 +43,35 @@ let package = Package(
             name: "VectorIndex",
             dependencies: ["CKernels"]
         ),
+        // Adapter: Chroma-style collections persisted in SQLite (GRDB) plus one index file per
+        // collection. Embeds documents through a protocol, so it does not depend on the engine.
+        .target(
+            name: "VectorStore",
+            dependencies: [
+                "VectorIndex",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Adapter: the HTTP service (the only target that imports Hummingbird), JWT auth, metrics.
+        .target(
+            name: "LodestarServer",
+            dependencies: [
+                "Embeddings",
+                "VectorStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
+        ),
         // The command-line tool (the only target that imports ArgumentParser).
         .executableTarget(
             name: "lodestar",
             dependencies: [
                 "Embeddings",
                 "VectorIndex",
+                "LodestarServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +83,17 @@ let package = Package(
         .testTarget(
             name: "VectorIndexTests",
             dependencies: ["VectorIndex"]
+        ),
+        .testTarget(
+            name: "VectorStoreTests",
+            dependencies: ["VectorStore"]
+        ),
+        .testTarget(
+            name: "LodestarServerTests",
+            dependencies: [
+                "LodestarServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "lodestarTests",

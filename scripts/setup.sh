@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Lodestar needs on a fresh Debian machine with Swift: the system packages
-# (OpenBLAS) and the default model. Idempotent: a no-op when all is present.
+# (OpenBLAS, SQLite) and the default model. Idempotent: a no-op when all is present.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PACKAGES=(libopenblas-dev liblapacke-dev pkg-config python3-pip)
+PACKAGES=(libopenblas-dev liblapacke-dev libsqlite3-dev pkg-config python3-pip)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,89 @@
+import Foundation
+import JWTKit
+
+/// Signs and verifies access tokens with one HS256 secret.
+///
+/// The secret comes from configuration, or from `<data-dir>/jwt-secret`, which is created on first
+/// use with 32 random bytes (hex) and owner-only permissions (0600).
+public struct TokenAuthority: Sendable {
+    private let keys: JWTKeyCollection
+
+    /// Errors of loading the secret or verifying a token.
+    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        case secretUnreadable(String)
+        case secretTooShort
+        case invalidToken(String)
+
+        public var description: String {
+            switch self {
+            case let .secretUnreadable(reason): return "JWT secret: \(reason)"
+            case .secretTooShort: return "JWT secret must be at least 16 bytes"
+            case let .invalidToken(reason): return reason
+            }
+        }
+    }
+
+    public init(secret: String) async throws(Failure) {
+        guard secret.utf8.count >= 16 else { throw .secretTooShort }
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        self.keys = keys
+    }
+
+    /// The configured secret, else the one kept in `dataDirectory` (created if absent).
+    public static func secret(configured: String?, dataDirectory: String) throws(Failure) -> String {
+        if let configured, !configured.isEmpty { return configured }
+        let path = (dataDirectory as NSString).appendingPathComponent("jwt-secret")
+        let manager = FileManager.default
+        if let data = manager.contents(atPath: path) {
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty else { throw .secretUnreadable("\(path) is empty") }
+            return text
+        }
+        do {
+            try manager.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .secretUnreadable("cannot create \(dataDirectory): \(error.localizedDescription)")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        // Create with 0600 before writing, so the secret is never readable by others.
+        let temporary = path + ".tmp-\(getpid())"
+        guard manager.createFile(atPath: temporary, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw .secretUnreadable("cannot write \(temporary)")
+        }
+        if rename(temporary, path) != 0 {
+            // Another process created it first: use theirs.
+            try? manager.removeItem(atPath: temporary)
+        }
+        if let data = manager.contents(atPath: path) {
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return secret
+    }
+
+    /// A signed token for `claims`.
+    public func sign(_ claims: AccessClaims) async throws -> String {
+        try await keys.sign(claims)
+    }
+
+    /// The claims of a valid, unexpired token.
+    public func verify(_ token: String) async throws(Failure) -> AccessClaims {
+        do {
+            return try await keys.verify(token, as: AccessClaims.self)
+        } catch let error as JWTError {
+            throw .invalidToken(error.reason ?? "\(error.errorType)")
+        } catch {
+            throw .invalidToken("\(error)")
+        }
+    }
+
+    /// Parses a duration such as `90s`, `15m`, `24h`, `7d` (a bare number is seconds).
+    public static func parseDuration(_ text: String) -> TimeInterval? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        guard let last = text.last else { return nil }
+        if let unit = units[last], let value = Double(text.dropLast()), value > 0 { return value * unit }
+        if let value = Double(text), value > 0 { return value }
+        return nil
+    }
+}

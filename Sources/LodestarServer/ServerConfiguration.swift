@@ -1,0 +1,26 @@
+import Foundation
+
+/// Settings of `lodestar serve`.
+public struct ServerConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// Database, index files and the JWT secret live here.
+    public var dataDirectory: String = ServerConfiguration.defaultDataDirectory
+    /// The model directory (`nil`: found by `ModelLocator`).
+    public var modelDirectory: String?
+    /// HS256 secret (`nil`: kept in the data directory, generated on first start).
+    public var jwtSecret: String?
+    /// Largest request body accepted (larger: 413).
+    public var maxBodyBytes: Int = 32 << 20
+    /// How often changed indexes are saved (they are also saved on shutdown).
+    public var indexSaveInterval: Duration = .seconds(30)
+    /// Engine threads (`nil`: all cores).
+    public var threads: Int?
+
+    public init() {}
+
+    /// `$LODESTAR_DATA_DIR`, else `lodestar-data` in the working directory.
+    public static var defaultDataDirectory: String {
+        ProcessInfo.processInfo.environment["LODESTAR_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "lodestar-data"
+    }
+}

@@ -1,0 +1,84 @@
+import GRDB
+
+/// A SQL boolean expression over the `records` row aliased `r`, with its arguments.
+struct SQLCondition: Sendable {
+    var sql: String
+    var values: [DatabaseValue]
+
+    init(sql: String, arguments: [any DatabaseValueConvertible]) {
+        self.sql = sql
+        values = arguments.map(\.databaseValue)
+    }
+
+    var arguments: StatementArguments { StatementArguments(values) }
+
+    static func all(_ parts: [SQLCondition], joiner: String) -> SQLCondition {
+        SQLCondition(sql: "(" + parts.map(\.sql).joined(separator: " \(joiner) ") + ")",
+                     arguments: parts.flatMap(\.values))
+    }
+}
+
+extension WhereFilter {
+    /// The filter as a condition on `r.id`, using the `record_metadata` table (one row per key).
+    func sqlCondition(collectionID: Int64) -> SQLCondition {
+        switch self {
+        case let .and(children):
+            return .all(children.map { $0.sqlCondition(collectionID: collectionID) }, joiner: "AND")
+        case let .or(children):
+            return .all(children.map { $0.sqlCondition(collectionID: collectionID) }, joiner: "OR")
+        case let .compare(key, op, value):
+            switch op {
+            case .eq: return Self.subquery(collectionID, key, [value], negated: false)
+            case .ne: return Self.subquery(collectionID, key, [value], negated: true)
+            case .gt, .gte, .lt, .lte:
+                let symbol = op == .gt ? ">" : op == .gte ? ">=" : op == .lt ? "<" : "<="
+                let number = Self.number(value) ?? 0
+                return SQLCondition(
+                    sql: "r.id IN (SELECT record_id FROM record_metadata WHERE collection_id = ? AND key = ? AND (int_value \(symbol) ? OR float_value \(symbol) ?))",
+                    arguments: [collectionID, key, number, number])
+            }
+        case let .membership(key, negated, values):
+            return Self.subquery(collectionID, key, values, negated: negated)
+        }
+    }
+
+    /// `r.id [NOT] IN (records whose `key` equals one of `values`)`.
+    private static func subquery(_ collectionID: Int64, _ key: String, _ values: [MetadataValue], negated: Bool) -> SQLCondition {
+        var tests: [String] = []
+        var arguments: [any DatabaseValueConvertible] = [collectionID, key]
+        for value in values {
+            switch value {
+            case let .string(s):
+                tests.append("string_value = ?")
+                arguments.append(s)
+            case let .bool(b):
+                tests.append("bool_value = ?")
+                arguments.append(b ? 1 : 0)
+            case let .int(i):
+                tests.append("int_value = ? OR float_value = ?")
+                arguments.append(i)
+                arguments.append(Double(i))
+            case let .double(d):
+                tests.append("int_value = ? OR float_value = ?")
+                arguments.append(d)
+                arguments.append(d)
+            }
+        }
+        let sql = "r.id \(negated ? "NOT IN" : "IN") (SELECT record_id FROM record_metadata WHERE collection_id = ? AND key = ? AND (\(tests.joined(separator: " OR "))))"
+        return SQLCondition(sql: sql, arguments: arguments)
+    }
+}
+
+extension DocumentFilter {
+    /// The filter as a condition on `r.document` (case-sensitive: `instr`, not `LIKE`).
+    func sqlCondition() -> SQLCondition {
+        switch self {
+        case let .contains(text):
+            return SQLCondition(sql: "COALESCE(instr(r.document, ?) > 0, 0)", arguments: [text])
+        case let .notContains(text):
+            return SQLCondition(sql: "NOT COALESCE(instr(r.document, ?) > 0, 0)", arguments: [text])
+        case let .and(children): return .all(children.map { $0.sqlCondition() }, joiner: "AND")
+        case let .or(children): return .all(children.map { $0.sqlCondition() }, joiner: "OR")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Embeddings
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import VectorStore
+@testable import LodestarServer
+
+/// The engine, loaded once for all server tests.
+enum Engine {
+    static let embedder: EngineEmbedder? = {
+        guard let encoder = try? SentenceEncoder(directory: ModelLocator.resolve()) else { return nil }
+        return EngineEmbedder(encoder: encoder, modelName: ModelLocator.defaultModelName)
+    }()
+}
+
+/// A response decoded for assertions.
+struct Reply: @unchecked Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let text: String
+    let json: Any?
+
+    var object: [String: Any] { json as? [String: Any] ?? [:] }
+    var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
+    var errorMessage: String? { (object["error"] as? [String: Any])?["message"] as? String }
+}
+
+/// A router-level application over a fresh store, with tokens for each role.
+struct Harness {
+    let directory: String
+    let store: Store
+    let authority: TokenAuthority
+    let metrics = ServiceMetrics()
+    let app: Application<RouterResponder<LodestarRequestContext>>
+    static let secret = "test-secret-0123456789abcdef"
+
+    init(maxBodyBytes: Int = 1 << 20) async throws {
+        directory = NSTemporaryDirectory() + "lodestar-server-\(UUID().uuidString)"
+        let embedder = try #require(Engine.embedder, "model missing: run bash models/fetch.sh")
+        store = try Store(directory: directory, embedder: embedder)
+        authority = try await TokenAuthority(secret: Self.secret)
+        let router = LodestarApplication.makeRouter(store: store, authority: authority, metrics: metrics, maxBodyBytes: maxBodyBytes)
+        app = Application(router: router)
+    }
+
+    func cleanup() { try? FileManager.default.removeItem(atPath: directory) }
+
+    func token(_ role: Role, classes: [String]? = nil, student: String? = nil, expiresIn: TimeInterval = 3600) async throws -> String {
+        try await authority.sign(AccessClaims(subject: "test", role: role, classIDs: classes, studentID: student,
+                                              expiration: Date().addingTimeInterval(expiresIn)))
+    }
+
+    func run(_ body: @escaping @Sendable (Client) async throws -> Void) async throws {
+        let admin = try await token(.admin)
+        try await app.test(.router) { client in try await body(Client(client: client, token: admin)) }
+    }
+}
+
+/// Sends requests with a default token.
+struct Client: Sendable {
+    let client: any TestClientProtocol
+    let token: String?
+
+    func with(token: String?) -> Client { Client(client: client, token: token) }
+
+    @discardableResult
+    func send(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, headers extra: HTTPFields = [:]) async throws -> Reply {
+        var headers = extra
+        if let token, headers[.authorization] == nil { headers[.authorization] = "Bearer \(token)" }
+        if body != nil { headers[.contentType] = "application/json" }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+            let text = String(buffer: response.body)
+            return Reply(status: response.status, headers: response.headers, text: text,
+                         json: try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]))
+        }
+    }
+
+    func post(_ uri: String, _ body: String) async throws -> Reply { try await send(.post, uri, body) }
+    func get(_ uri: String) async throws -> Reply { try await send(.get, uri) }
+}
