@@ -64,7 +64,7 @@ extension Store {
     public func query(_ name: String, _ request: QueryRequest) async throws -> QueryResult {
         let live = try live(name)
         guard request.nResults >= 1 else { throw StoreError.invalidArgument("n_results must be at least 1") }
-        if let ef = request.ef, ef < 1 { throw StoreError.invalidArgument("ef must be at least 1") }
+        if let ef = request.ef, !(1...10_000).contains(ef) { throw StoreError.invalidArgument("ef must be between 1 and 10000") }
         let vectors: [[Float]]
         switch request.queries {
         case let .texts(texts):
@@ -99,8 +99,10 @@ extension Store {
                 hits.append([])
                 continue
             }
+            // More results than records cannot be returned: bound k (and so ef) by the count.
+            let k = min(request.nResults, max(index.count, 1))
             do {
-                hits.append(try index.search(vector, k: request.nResults, ef: max(request.ef ?? live.hnsw.efSearch, request.nResults),
+                hits.append(try index.search(vector, k: k, ef: max(request.ef ?? live.hnsw.efSearch, k),
                                              filter: allowed.map { .allowed($0) }))
             } catch {
                 throw .invalidArgument("query: \(error)")

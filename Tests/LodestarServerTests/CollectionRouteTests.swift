@@ -96,6 +96,9 @@ import Testing
             let upserted = try await client.post("/api/v1/collections/lessons/upsert",
                                                  #"{"ids":["n1","e1"],"documents":["Gravity pulls masses together.","An equation states two expressions are equal."],"metadatas":[null,{"subject":"math","grade":7}]}"#)
             #expect(upserted.object["inserted"] as? Int == 1 && upserted.object["updated"] as? Int == 1)
+            // n_results beyond the collection returns what there is
+            let everything = try await client.post("/api/v1/collections/lessons/query", #"{"query_texts":["x"],"n_results":1000000000}"#)
+            #expect(queryIDs(everything).first?.count == 7)
             let peek = try await client.get("/api/v1/collections/lessons/peek?limit=2")
             #expect(ids(peek) == ["f1", "f2"])
             // delete by filter, then by ids
@@ -176,6 +179,11 @@ import Testing
         ("/api/v1/collections/lessons/query", #"{"n_results":3}"#, .badRequest, "invalid_argument"),
         ("/api/v1/collections/lessons/query", #"{"query_texts":["a"],"n_results":0}"#, .badRequest, "invalid_argument"),
         ("/api/v1/collections/lessons/query", #"{"query_texts":["a"],"where":{"$nor":[]}}"#, .badRequest, "invalid_filter"),
+        ("/api/v1/collections/lessons/query", #"{"query_texts":["a"],"ef":1000000000}"#, .badRequest, "invalid_argument"),
+        ("/api/v1/collections/lessons/query", #"{"query_texts":["a"],"n_results":1.5}"#, .badRequest, "invalid_argument"),
+        ("/api/v1/collections/lessons/add", #"{"ids":["x"],"embeddings":[[1e999]]}"#, .badRequest, "invalid_json"),
+        ("/api/v1/collections/lessons/add", #"{"ids":["x"],"embeddings":[[1e300]]}"#, .badRequest, "invalid_argument"),
+        ("/api/v1/collections/lessons/get", String(repeating: "[", count: 5000), .badRequest, "invalid_json"),
         ("/api/v1/collections/lessons/delete", "{}", .badRequest, "invalid_argument"),
         ("/api/v1/collections", #"{"name":"bad name!"}"#, .badRequest, "invalid_argument"),
         ("/api/v1/collections", #"{"name":"m","metric":"manhattan"}"#, .badRequest, "invalid_argument"),
