@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "Embeddings", targets: ["Embeddings"]),
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "VectorStore", targets: ["VectorStore"]),
+        .library(name: "Learning", targets: ["Learning"]),
+        .library(name: "Realtime", targets: ["Realtime"]),
         .library(name: "LodestarServer", targets: ["LodestarServer"]),
     ],
     dependencies: [
@@ -52,12 +54,26 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Events and their in-process hub: the contract between the domain and the sockets.
+        .target(name: "Realtime"),
+        // Domain: classes, students, curriculum, grading, BKT mastery, recommendations, demo data.
+        .target(
+            name: "Learning",
+            dependencies: [
+                "VectorStore",
+                "Realtime",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.copy("Resources/demo-curriculum.jsonl")]
+        ),
         // Adapter: the HTTP service (the only target that imports Hummingbird), JWT auth, metrics.
         .target(
             name: "LodestarServer",
             dependencies: [
                 "Embeddings",
                 "VectorStore",
+                "Learning",
+                "Realtime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -87,6 +103,10 @@ let package = Package(
         .testTarget(
             name: "VectorStoreTests",
             dependencies: ["VectorStore"]
+        ),
+        .testTarget(
+            name: "LearningTests",
+            dependencies: ["Learning", "Embeddings"]
         ),
         .testTarget(
             name: "LodestarServerTests",

@@ -1,7 +1,9 @@
 import Embeddings
 import Foundation
 import Hummingbird
+import Learning
 import Logging
+import Realtime
 import ServiceLifecycle
 import VectorStore
 
@@ -9,7 +11,7 @@ import VectorStore
 /// server (index saving).
 public enum LodestarApplication {
     /// The router with every route and middleware (also what tests drive).
-    public static func makeRouter(store: Store, authority: TokenAuthority, metrics: ServiceMetrics,
+    public static func makeRouter(store: Store, learning: LearningEngine?, authority: TokenAuthority, metrics: ServiceMetrics,
                                   maxBodyBytes: Int) -> Router<LodestarRequestContext> {
         let router = Router(context: LodestarRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -17,14 +19,16 @@ public enum LodestarApplication {
         SystemRoutes(store: store, metrics: metrics).register(on: router)
         let api = router.group("api/v1").add(middleware: AuthMiddleware(authority: authority))
         CollectionRoutes(store: store, metrics: metrics, maxBodyBytes: maxBodyBytes).register(on: api)
+        if let learning { LearningRoutes(learning: learning, maxBodyBytes: maxBodyBytes).register(on: api) }
         return router
     }
 
     /// The application for `configuration` over an open store.
-    public static func make(configuration: ServerConfiguration, store: Store, authority: TokenAuthority,
+    public static func make(configuration: ServerConfiguration, store: Store, learning: LearningEngine?, authority: TokenAuthority,
                             metrics: ServiceMetrics = ServiceMetrics(), logger: Logger,
                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = makeRouter(store: store, authority: authority, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes)
+        let router = makeRouter(store: store, learning: learning, authority: authority, metrics: metrics,
+                                maxBodyBytes: configuration.maxBodyBytes)
         let saver = IndexSaver(store: store, interval: configuration.indexSaveInterval, metrics: metrics, logger: logger)
         return Application(router: router,
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port),
@@ -49,9 +53,19 @@ public enum LodestarApplication {
         logger.info("store opened", metadata: ["directory": .string(configuration.dataDirectory),
                                                "collections": .stringConvertible(store.listCollections().count),
                                                "seconds": .stringConvertible(Date().timeIntervalSince(started))])
+        let hub = EventHub(retention: configuration.replayEvents)
+        let learning = try LearningEngine(store: store, publisher: hub)
+        if learning.isEmpty && configuration.loadDemo {
+            let demoStarted = Date()
+            let summary = try await DemoCurriculum.load(into: learning)
+            logger.info("demo data loaded", metadata: ["concepts": .stringConvertible(summary.concepts), "content": .stringConvertible(summary.content),
+                                                       "assessment_items": .stringConvertible(summary.assessmentItems),
+                                                       "students": .stringConvertible(summary.students),
+                                                       "seconds": .stringConvertible(Date().timeIntervalSince(demoStarted))])
+        }
         let secret = try TokenAuthority.secret(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory)
         let authority = try await TokenAuthority(secret: secret)
-        let app = make(configuration: configuration, store: store, authority: authority, metrics: metrics, logger: logger,
+        let app = make(configuration: configuration, store: store, learning: learning, authority: authority, metrics: metrics, logger: logger,
                        onServerRunning: { port in
                            // One line on stdout that scripts and tests wait for.
                            FileHandle.standardOutput.write(Data("lodestar serving on http://\(configuration.host):\(port)\n".utf8))

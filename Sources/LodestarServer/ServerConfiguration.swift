@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var indexSaveInterval: Duration = .seconds(30)
     /// Engine threads (`nil`: all cores).
     public var threads: Int?
+    /// Load the demo curriculum and class into an empty data directory on start.
+    public var loadDemo = true
+    /// Events kept per realtime channel.
+    public var replayEvents = 1_000
 
     public init() {}
 

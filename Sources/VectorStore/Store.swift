@@ -20,6 +20,9 @@ public final class Store: Sendable {
     public let maxBatchSize: Int
 
     let pool: DatabasePool
+    /// The SQLite database, for adapters that keep their own tables beside the store's (the
+    /// learning engine). Its migrations must use their own identifiers.
+    public var database: DatabasePool { pool }
     let collections: Locked<[String: LiveCollection]>
 
     /// Opens (or creates) the store in `directory`, recovering every collection's index.

@@ -30,6 +30,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Engine threads (default: all cores).")
     var threads: Int?
 
+    @Flag(inversion: .prefixedNo, help: "Load the demo curriculum and class class_001 into an empty data directory.")
+    var demo = true
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
@@ -47,6 +50,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxBodyBytes = maxBodyBytes
         configuration.indexSaveInterval = .milliseconds(Int(indexSaveInterval * 1000))
         configuration.threads = threads
+        configuration.loadDemo = demo
         try await LodestarApplication.run(configuration: configuration)
     }
 }

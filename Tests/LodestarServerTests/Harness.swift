@@ -2,6 +2,8 @@ import Embeddings
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Learning
+import Realtime
 import Testing
 import VectorStore
 @testable import LodestarServer
@@ -30,6 +32,8 @@ struct Reply: @unchecked Sendable {
 struct Harness {
     let directory: String
     let store: Store
+    let learning: LearningEngine
+    let hub = EventHub()
     let authority: TokenAuthority
     let metrics = ServiceMetrics()
     let app: Application<RouterResponder<LodestarRequestContext>>
@@ -39,8 +43,10 @@ struct Harness {
         directory = NSTemporaryDirectory() + "lodestar-server-\(UUID().uuidString)"
         let embedder = try #require(Engine.embedder, "model missing: run bash models/fetch.sh")
         store = try Store(directory: directory, embedder: embedder)
+        learning = try LearningEngine(store: store, publisher: hub)
         authority = try await TokenAuthority(secret: Self.secret)
-        let router = LodestarApplication.makeRouter(store: store, authority: authority, metrics: metrics, maxBodyBytes: maxBodyBytes)
+        let router = LodestarApplication.makeRouter(store: store, learning: learning, authority: authority, metrics: metrics,
+                                                    maxBodyBytes: maxBodyBytes)
         app = Application(router: router)
     }
 

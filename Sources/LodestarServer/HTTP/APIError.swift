@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Learning
 import VectorStore
 
 /// An error answered as `{"error": {"code", "message"}}` with an HTTP status. Every component's
@@ -9,11 +10,14 @@ public struct APIError: HTTPResponseError, Sendable {
     /// A stable, machine-readable code (`collection_not_found`, `invalid_json`, ...).
     public var code: String
     public var message: String
+    /// Extra fields of the error object (an import's bad lines, say).
+    public var details: [String: JSONValue]
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, details: [String: JSONValue] = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.details = details
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -23,6 +27,10 @@ public struct APIError: HTTPResponseError, Sendable {
             o.object { e in
                 e.field("code", code)
                 e.field("message", message)
+                for key in details.keys.sorted() {
+                    e.key(key)
+                    e.json(details[key] ?? .null)
+                }
             }
         }
         return output.response(status: status)
@@ -45,10 +53,28 @@ public struct APIError: HTTPResponseError, Sendable {
         switch error {
         case let error as APIError: return error
         case let error as StoreError: return from(store: error)
+        case let error as LearningError: return from(learning: error)
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
             return APIError(.contentTooLarge, code: "payload_too_large", message: "request body is larger than the configured limit")
         default:
             return APIError(.internalServerError, code: "internal", message: "\(error)")
+        }
+    }
+
+    static func from(learning error: LearningError) -> APIError {
+        let message = error.description
+        switch error {
+        case .studentNotFound: return APIError(.notFound, code: "student_not_found", message: message)
+        case .classNotFound: return APIError(.notFound, code: "class_not_found", message: message)
+        case .itemNotFound: return APIError(.notFound, code: "item_not_found", message: message)
+        case .conceptNotFound: return APIError(.notFound, code: "concept_not_found", message: message)
+        case .invalidAnswer: return .badRequest(message, code: "invalid_answer")
+        case .invalidArgument: return .badRequest(message)
+        case let .importFailed(problems):
+            return APIError(.badRequest, code: "import_failed", message: message, details: [
+                "problems": .array(problems.map { ["line": .int(Int64($0.line)), "message": .string($0.message)] }),
+            ])
+        case .storage: return APIError(.internalServerError, code: "storage", message: message)
         }
     }
 

@@ -21,6 +21,24 @@ extension Request {
     }
 }
 
+extension Request {
+    /// Like `jsonObject(limit:)`, but an empty body reads as `{}`.
+    mutating func optionalJSONObject(limit: Int) async throws -> JSONObject {
+        let buffer = try await collectBody(upTo: limit)
+        guard buffer.readableBytes > 0 else { return JSONObject(fields: [:], path: "") }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(buffer.readableBytesView)
+        } catch {
+            throw APIError.badRequest(error.description, code: "invalid_json")
+        }
+        guard case let .object(fields) = value else {
+            throw APIError.badRequest("request body must be a JSON object, not \(value.typeName)")
+        }
+        return JSONObject(fields: fields, path: "")
+    }
+}
+
 /// Typed access to a JSON object's fields, with errors that name the field (`metadatas[2].k`).
 /// `null` and a missing field both read as absent.
 struct JSONObject {
@@ -64,6 +82,14 @@ enum JSONField {
     static func bool(_ value: JSONValue, _ path: String) throws -> Bool {
         guard case let .bool(flag) = value else { throw mismatch(path, "a boolean", value) }
         return flag
+    }
+
+    static func double(_ value: JSONValue, _ path: String) throws -> Double {
+        switch value {
+        case let .int(number): return Double(number)
+        case let .double(number): return number
+        default: throw mismatch(path, "a number", value)
+        }
     }
 
     static func float(_ value: JSONValue, _ path: String) throws -> Float {

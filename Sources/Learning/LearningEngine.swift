@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import Realtime
+import VectorStore
+
+/// Classes, students, curriculum, grading, Bayesian Knowledge Tracing and learning-path
+/// recommendations, persisted in the service's SQLite database beside the vector store. Content
+/// text is embedded and indexed in the store's `learning_content` collection; recommendations
+/// query it.
+public final class LearningEngine: Sendable {
+    /// The store collection holding content items.
+    public static let contentCollection = "learning_content"
+
+    public let store: Store
+    let pool: DatabasePool
+    let publisher: (any EventPublisher)?
+    let catalog: Guarded<Catalog>
+
+    /// Opens the engine over `store`'s database (creating its tables) and loads the catalog.
+    public init(store: Store, publisher: (any EventPublisher)?) throws(LearningError) {
+        self.store = store
+        self.pool = store.database
+        self.publisher = publisher
+        do {
+            try LearningSchema.migrator().migrate(pool)
+            catalog = Guarded(try pool.read { db in try Self.loadCatalog(db) })
+        } catch {
+            throw .storage("\(error)")
+        }
+    }
+
+    static func database<T>(_ body: () async throws -> T) async throws(LearningError) -> T {
+        do {
+            return try await body()
+        } catch let error as LearningError {
+            throw error
+        } catch {
+            throw .storage("\(error)")
+        }
+    }
+
+    private static func loadCatalog(_ db: Database) throws -> Catalog {
+        var catalog = Catalog()
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM learning_concepts") {
+            let concept = Concept(id: row["id"], name: row["name"], description: row["description"],
+                                  prerequisites: Self.stringList(row["prerequisites"]),
+                                  bkt: BKTParameters(pInit: row["p_init"], pLearn: row["p_learn"], pSlip: row["p_slip"], pGuess: row["p_guess"]))
+            catalog.concepts[concept.id] = concept
+            catalog.conceptEmbeddings[concept.id] = VectorMath.vector(row["embedding"])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM learning_content") {
+            let item = ContentItem(id: row["id"], title: row["title"], text: row["text"], conceptIDs: Self.stringList(row["concept_ids"]),
+                                   kind: ContentKind(rawValue: row["kind"]) ?? .lesson, difficulty: row["difficulty"])
+            catalog.content[item.id] = item
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM learning_items") {
+            let keyText: String? = row["answer_key"]
+            let key = keyText.flatMap { try? JSONValue.parse(Array($0.utf8)) }.flatMap { try? CurriculumParser.answerKey($0) }
+            let item = AssessmentItem(id: row["id"], conceptIDs: Self.stringList(row["concept_ids"]), prompt: row["prompt"], key: key ?? nil)
+            catalog.items[item.id] = item
+            catalog.itemEmbeddings[item.id] = VectorMath.vector(row["embedding"])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM learning_classes") {
+            catalog.classes[row["id"]] = SchoolClass(id: row["id"], name: row["name"], teacher: row["teacher"])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM learning_students") {
+            catalog.students[row["id"]] = Student(id: row["id"], classID: row["class_id"], name: row["name"])
+        }
+        return catalog
+    }
+
+    static func stringList(_ text: String?) -> [String] {
+        guard let text, case let .array(items)? = try? JSONValue.parse(Array(text.utf8)) else { return [] }
+        return items.compactMap { if case let .string(s) = $0 { return s } else { return nil } }
+    }
+
+    static func jsonList(_ values: [String]) -> String {
+        String(decoding: JSONValue.array(values.map { .string($0) }).serialized(), as: UTF8.self)
+    }
+
+    // MARK: - Lookups
+
+    /// Whether the curriculum is empty (no concepts, content, items or classes).
+    public var isEmpty: Bool {
+        catalog.read { $0.concepts.isEmpty && $0.content.isEmpty && $0.items.isEmpty && $0.classes.isEmpty }
+    }
+
+    /// Counts of what the catalog holds.
+    public var counts: (concepts: Int, content: Int, items: Int, classes: Int, students: Int) {
+        catalog.read { ($0.concepts.count, $0.content.count, $0.items.count, $0.classes.count, $0.students.count) }
+    }
+
+    public func student(_ id: String) throws(LearningError) -> Student {
+        guard let student = catalog.read({ $0.students[id] }) else { throw .studentNotFound(id) }
+        return student
+    }
+
+    public func schoolClass(_ id: String) throws(LearningError) -> SchoolClass {
+        guard let found = catalog.read({ $0.classes[id] }) else { throw .classNotFound(id) }
+        return found
+    }
+
+    public func concept(_ id: String) throws(LearningError) -> Concept {
+        guard let found = catalog.read({ $0.concepts[id] }) else { throw .conceptNotFound(id) }
+        return found
+    }
+
+    public func assessmentItem(_ id: String) throws(LearningError) -> AssessmentItem {
+        guard let found = catalog.read({ $0.items[id] }) else { throw .itemNotFound(id) }
+        return found
+    }
+
+    /// The students of a class, by id.
+    public func students(inClass classID: String) throws(LearningError) -> [Student] {
+        _ = try schoolClass(classID)
+        return catalog.read { $0.students.values.filter { $0.classID == classID } }.sorted { $0.id < $1.id }
+    }
+
+    /// All concepts, by id.
+    public var concepts: [Concept] { catalog.read { Array($0.concepts.values) }.sorted { $0.id < $1.id } }
+
+    // MARK: - Events
+
+    func publish(_ type: String, student: Student?, classID: String?, fields: [String: JSONValue]) async {
+        guard let publisher else { return }
+        var object = fields
+        object["type"] = .string(type)
+        object["student_id"] = .optional(student?.id)
+        object["class_id"] = .optional(classID ?? student?.classID)
+        object["timestamp"] = .double(Date().timeIntervalSince1970)
+        await publisher.publish(RealtimeEvent(type: type, classID: classID ?? student?.classID, studentID: student?.id,
+                                              body: JSONValue.object(object).serialized()))
+    }
+}
