@@ -102,7 +102,7 @@ def main():
     truth = np.argsort(-(qn @ bn.T), axis=1)[:, :a.k]
 
     port = free_port(); data = tempfile.mkdtemp(prefix="lodestar-store-bench-")
-    server = subprocess.Popen([a.lodestar, "serve", "--port", str(port), "--data-dir", data, "--jwt-secret", SECRET],
+    server = subprocess.Popen([a.lodestar, "serve", "--port", str(port), "--data-dir", data, "--jwt-secret", SECRET, "--no-demo"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
     try:
         line = server.stdout.readline()

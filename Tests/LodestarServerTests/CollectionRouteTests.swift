@@ -238,7 +238,10 @@ import Testing
             for path in ["/api/v1/collections", "/api/v1/collections/{name}", "/api/v1/collections/{name}/add",
                          "/api/v1/collections/{name}/upsert", "/api/v1/collections/{name}/update", "/api/v1/collections/{name}/get",
                          "/api/v1/collections/{name}/query", "/api/v1/collections/{name}/delete", "/api/v1/collections/{name}/count",
-                         "/api/v1/embed", "/healthz", "/metrics", "/openapi.json"] {
+                         "/api/v1/embed", "/healthz", "/metrics", "/openapi.json", "/api/v1/import", "/api/v1/assessments/submit",
+                         "/api/v1/assessments/batch-grade", "/api/v1/adaptive/students/{student_id}/path",
+                         "/api/v1/adaptive/classes/{class_id}/plan", "/api/v1/students/{id}", "/api/v1/students/{id}/knowledge-state",
+                         "/api/v1/classes/{id}/students"] {
                 #expect(paths.contains(path), "\(path)")
             }
         }

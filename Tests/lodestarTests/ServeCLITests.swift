@@ -14,10 +14,10 @@ import Testing
         let port: Int
         private let output = Pipe()
 
-        init(dataDirectory: String, indexSaveInterval: String = "3600") throws {
+        init(dataDirectory: String, indexSaveInterval: String = "3600", demo: Bool = false) throws {
             process.executableURL = CLITests.executable
             process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--jwt-secret", ServeCLITests.secret,
-                                 "--index-save-interval", indexSaveInterval]
+                                 "--index-save-interval", indexSaveInterval] + (demo ? [] : ["--no-demo"])
             process.currentDirectoryURL = CLITests.repositoryRoot
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -83,6 +83,31 @@ import Testing
 
     static func temporaryDirectory() -> String {
         NSTemporaryDirectory() + "lodestar-serve-\(UUID().uuidString)"
+    }
+
+    /// `lodestar serve` on an empty data directory loads the demo curriculum and class_001; a demo
+    /// teacher token sees the roster and a path.
+    @Test func firstStartLoadsTheDemo() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try Server(dataDirectory: directory, demo: true)
+        defer { _ = server.stop() }
+        let teacher = try CLITests.run(["token", "--role", "teacher", "--class", "class_001", "--jwt-secret", Self.secret])
+            .text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (status, body) = try await Self.request(server.port, "GET", "/api/v1/classes/class_001/students", token: teacher)
+        #expect(status == 200)
+        let roster = try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
+        let students = roster["students"] as? [[String: Any]] ?? []
+        #expect(students.count == 30)
+        #expect(students.allSatisfy { ($0["submissions"] as? Int ?? 0) > 0 })
+        #expect((roster["concepts"] as? [Any])?.count ?? 0 >= 20)
+        let (pathStatus, pathBody) = try await Self.request(server.port, "POST", "/api/v1/adaptive/students/student_001/path", "{}", token: teacher)
+        #expect(pathStatus == 200)
+        let path = try JSONSerialization.jsonObject(with: pathBody) as? [String: Any] ?? [:]
+        #expect((path["recommendations"] as? [Any])?.count == 5)
+        let admin = try Self.token()
+        let (_, count) = try await Self.request(server.port, "GET", "/api/v1/collections/learning_content/count", token: admin)
+        #expect(Int(String(decoding: count, as: UTF8.self)) ?? 0 >= 200)
     }
 
     @Test func tokenCommandValidatesItsArguments() throws {
