@@ -5,6 +5,8 @@ import VectorStore
 extension LearningEngine {
     /// How many concepts a path focuses on.
     static let focusConcepts = 3
+    /// Concepts after the first join a path's focus only below this mastery.
+    static let likelyUnknown = 0.5
 
     /// A student's learning path: the concepts most in need (prerequisites first), then content for
     /// them found through the vector index — queried with the concept's description and the
@@ -30,7 +32,11 @@ extension LearningEngine {
         for row in masteryRows { mastery[row["concept_id"]] = row["p_known"] }
         let snapshot = catalog.read { $0 }
         let order = Recommender.focusOrder(mastery: mastery, concepts: snapshot.concepts)
-        let focusWithNeed = Array(order.prefix(Self.focusConcepts))
+        // The first concept in study order, then others only while the student more likely does
+        // not know them (estimate below 0.5): every recommendation should target a gap.
+        let focusWithNeed = Array(order.enumerated().filter { index, entry in
+            index == 0 || (mastery[entry.id] ?? snapshot.concepts[entry.id]?.bkt.pInit ?? 0) < Self.likelyUnknown
+        }.map(\.element).prefix(Self.focusConcepts))
         let focus = focusWithNeed.map(\.id)
         let completed = Set(completedRows)
         var candidates: [String: (candidate: Recommender.Candidate, conceptID: String, similarity: Double)] = [:]
