@@ -151,6 +151,27 @@ import Testing
         #expect(String(decoding: try await Self.request(server.port, "GET", "/api/v1/collections/lessons/count", token: token).1, as: UTF8.self) == "299")
     }
 
+    /// SIGTERM while a long request runs: the request still completes (201), the process exits 0,
+    /// and everything it stored is there after a restart.
+    @Test func gracefulShutdownFinishesInFlightRequests() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let token = try Self.token()
+        let server = try Server(dataDirectory: directory)
+        #expect(try await Self.request(server.port, "POST", "/api/v1/collections", #"{"name":"big"}"#, token: token).0 == 201)
+        let port = server.port
+        let slow = Task { try await Self.request(port, "POST", "/api/v1/collections/big/add", Self.addBody(0..<1500), token: token).0 }
+        try await Task.sleep(for: .milliseconds(700))
+        kill(server.process.processIdentifier, SIGTERM)
+        #expect(try await slow.value == 201)
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+        let restarted = try Server(dataDirectory: directory)
+        defer { _ = restarted.stop() }
+        let (_, count) = try await Self.request(restarted.port, "GET", "/api/v1/collections/big/count", token: token)
+        #expect(String(decoding: count, as: UTF8.self) == "1500")
+    }
+
     /// kill -9 during a long ingest: every acknowledged record is there after the restart, and
     /// queries work.
     @Test func killDuringIngestLosesNoAcknowledgedRecord() async throws {
@@ -171,8 +192,22 @@ import Testing
                 acknowledged = range.upperBound
             }
         }
+        // Queries are answered while the ingest runs.
+        // (The loop ends when the killed server stops answering: URLSession tasks are not
+        // cancelled, which swift-corelibs-foundation does not handle well.)
+        let queries = Task { () -> Int in
+            var answered = 0
+            let body = #"{"query_texts":["fractions and ratios"],"n_results":5}"#
+            while true {
+                guard let (status, _) = try? await Self.request(port, "POST", "/api/v1/collections/ingest/query", body, token: token) else { break }
+                if status == 200 { answered += 1 }
+            }
+            return answered
+        }
         try await Task.sleep(for: .seconds(4))
         _ = server.stop(signal: SIGKILL)
+        let answered = await queries.value
+        #expect(answered >= 3, "queries answered during the ingest: \(answered)")
         let acknowledged = await ingest.value
         #expect(acknowledged >= 200, "acknowledged \(acknowledged) records before the kill")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/collections").flatMap {
