@@ -79,8 +79,6 @@ extension LearningEngine {
         }
 
         // One transaction for the domain rows.
-        let now = Date().timeIntervalSince1970
-        _ = now
         try await Self.database {
             try await pool.write { db in
                 for c in classes {

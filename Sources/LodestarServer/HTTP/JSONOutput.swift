@@ -2,9 +2,9 @@ import Foundation
 import Hummingbird
 import VectorStore
 
-/// A small streaming JSON writer for responses. Floats are written in their shortest
-/// round-tripping form (`Float.description`), doubles keep a `.0` when integral so a float
-/// metadata value reads back as a float, and strings are escaped per RFC 8259.
+/// A small streaming JSON writer for responses (no intermediate tree for the large arrays of
+/// query results). Floats are written in their shortest round-tripping form
+/// (`Float.description`); doubles, strings and `JSONValue`s go through `JSONValue`'s writer.
 struct JSONOutput {
     private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = [false]
@@ -70,10 +70,7 @@ struct JSONOutput {
 
     mutating func double(_ value: Double) {
         separator()
-        guard value.isFinite else { bytes.append(contentsOf: "null".utf8); return }
-        var text = value.description
-        if !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { text += ".0" }
-        bytes.append(contentsOf: text.utf8)
+        bytes.append(contentsOf: JSONValue.format(value).utf8)
     }
 
     mutating func floats(_ values: [Float]) {
@@ -115,39 +112,12 @@ struct JSONOutput {
     }
 
     mutating func json(_ value: JSONValue) {
-        switch value {
-        case .null: null()
-        case let .bool(b): bool(b)
-        case let .int(i): int(i)
-        case let .double(d): double(d)
-        case let .string(s): string(s)
-        case let .array(items): array { a in for item in items { a.json(item) } }
-        case let .object(fields):
-            object { o in
-                for key in fields.keys.sorted() {
-                    o.key(key)
-                    o.json(fields[key] ?? .null)
-                }
-            }
-        }
+        separator()
+        value.write(into: &bytes)
     }
 
     private mutating func writeString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONValue.writeString(value, into: &bytes)
     }
 
     /// The written JSON as a response.

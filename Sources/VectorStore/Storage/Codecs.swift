@@ -29,8 +29,7 @@ enum Codecs {
             case let .bool(b): object[key] = .array([.string("b"), .bool(b)])
             }
         }
-        guard let data = try? JSONEncoder().encode(JSONValue.object(object)) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: JSONValue.object(object).serialized(), as: UTF8.self)
     }
 
     static func metadata(taggedJSON text: String?) -> Metadata? {
