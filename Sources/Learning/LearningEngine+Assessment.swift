@@ -139,6 +139,7 @@ extension LearningEngine {
 
     /// Submissions, average score, last activity and mastery summary of a student.
     func studentSummary(_ student: Student) async throws(LearningError) -> JSONValue {
+        let concepts = self.concepts
         let (activity, mastery): (Row?, [Row]) = try await Self.database {
             try await pool.read { db in
                 (try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, AVG(score) AS avg, MAX(submitted_at) AS last FROM learning_submissions WHERE student_id = ?",
@@ -146,19 +147,26 @@ extension LearningEngine {
                  try Row.fetchAll(db, sql: "SELECT concept_id, p_known FROM learning_mastery WHERE student_id = ?", arguments: [student.id]))
             }
         }
-        let concepts = catalog.read { $0.concepts }
         var known: [String: Double] = [:]
         for row in mastery { known[row["concept_id"]] = row["p_known"] }
-        let values = concepts.values.map { known[$0.id] ?? $0.bkt.pInit }
-        let overall = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
-        let mastered = values.filter { $0 >= KnowledgeTracing.masteredThreshold }.count
+        var fields = Self.summaryFields(known: known, concepts: concepts, activity: activity)
+        fields["concepts"] = .int(Int64(concepts.count))
+        return .object(fields)
+    }
+
+    /// Activity and mastery fields shared by a profile and a roster entry: submissions, average
+    /// score, last activity, overall mastery (mean over concepts, `p_init` where never attempted),
+    /// mastered concepts and mastery per concept.
+    static func summaryFields(known: [String: Double], concepts: [Concept], activity: Row?) -> [String: JSONValue] {
+        let values = concepts.map { known[$0.id] ?? $0.bkt.pInit }
         let count: Int = activity?["n"] ?? 0
         let average: Double? = activity?["avg"]
         let last: Double? = activity?["last"]
         return ["submissions": .int(Int64(count)), "average_score": average.map { .double($0) } ?? .null,
-                "last_activity": last.map { .double($0) } ?? .null, "overall_mastery": .double(overall),
-                "mastered_concepts": .int(Int64(mastered)), "concepts": .int(Int64(concepts.count)),
-                "mastery": .object(Dictionary(uniqueKeysWithValues: concepts.keys.map { ($0, JSONValue.double(known[$0] ?? concepts[$0]?.bkt.pInit ?? 0)) }))]
+                "last_activity": last.map { .double($0) } ?? .null,
+                "overall_mastery": .double(values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)),
+                "mastered_concepts": .int(Int64(values.filter { $0 >= KnowledgeTracing.masteredThreshold }.count)),
+                "mastery": .object(Dictionary(uniqueKeysWithValues: zip(concepts.map(\.id), values.map { JSONValue.double($0) })))]
     }
 
     /// The roster of a class: each student's profile with mastery per concept.
@@ -178,17 +186,11 @@ extension LearningEngine {
         for row in activity { stats[row["student_id"]] = row }
         let concepts = self.concepts
         let list: [JSONValue] = students.map { student in
-            let known = masteries[student.id] ?? [:]
-            let values = concepts.map { known[$0.id] ?? $0.bkt.pInit }
-            let row = stats[student.id]
-            let average: Double? = row?["avg"]
-            let last: Double? = row?["last"]
-            return ["id": .string(student.id), "name": .string(student.name), "class_id": .string(classID),
-                    "submissions": .int(Int64(row?["n"] as Int? ?? 0)), "average_score": average.map { .double($0) } ?? .null,
-                    "last_activity": last.map { .double($0) } ?? .null,
-                    "overall_mastery": .double(values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)),
-                    "mastered_concepts": .int(Int64(values.filter { $0 >= KnowledgeTracing.masteredThreshold }.count)),
-                    "mastery": .object(Dictionary(uniqueKeysWithValues: zip(concepts.map(\.id), values.map { JSONValue.double($0) })))]
+            var fields = Self.summaryFields(known: masteries[student.id] ?? [:], concepts: concepts, activity: stats[student.id])
+            fields["id"] = .string(student.id)
+            fields["name"] = .string(student.name)
+            fields["class_id"] = .string(classID)
+            return .object(fields)
         }
         return ["class_id": .string(classID), "name": .string(schoolClass.name), "teacher": .optional(schoolClass.teacher),
                 "concepts": .array(concepts.map { ["id": .string($0.id), "name": .string($0.name)] }),
