@@ -1,6 +1,7 @@
 import Embeddings
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Learning
 import Logging
 import Realtime
@@ -12,11 +13,13 @@ import VectorStore
 public enum LodestarApplication {
     /// The router with every route and middleware (also what tests drive).
     public static func makeRouter(store: Store, learning: LearningEngine?, authority: TokenAuthority, metrics: ServiceMetrics,
-                                  maxBodyBytes: Int) -> Router<LodestarRequestContext> {
+                                  maxBodyBytes: Int, gateway: SocketGateway? = nil, demoToken: String? = nil) -> Router<LodestarRequestContext> {
         let router = Router(context: LodestarRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         SystemRoutes(store: store, metrics: metrics).register(on: router)
+        DashboardRoutes(demoToken: demoToken).register(on: router)
+        if let gateway { SocketRoutes(gateway: gateway, authority: authority).register(on: router) }
         let api = router.group("api/v1").add(middleware: AuthMiddleware(authority: authority))
         CollectionRoutes(store: store, metrics: metrics, maxBodyBytes: maxBodyBytes).register(on: api)
         if let learning { LearningRoutes(learning: learning, maxBodyBytes: maxBodyBytes).register(on: api) }
@@ -25,15 +28,16 @@ public enum LodestarApplication {
 
     /// The application for `configuration` over an open store.
     public static func make(configuration: ServerConfiguration, store: Store, learning: LearningEngine?, authority: TokenAuthority,
-                            metrics: ServiceMetrics = ServiceMetrics(), logger: Logger,
-                            onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+                            gateway: SocketGateway, demoToken: String? = nil, metrics: ServiceMetrics = ServiceMetrics(), services: [any Service] = [],
+                            logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = makeRouter(store: store, learning: learning, authority: authority, metrics: metrics,
-                                maxBodyBytes: configuration.maxBodyBytes)
+                                maxBodyBytes: configuration.maxBodyBytes, gateway: gateway, demoToken: demoToken)
         let saver = IndexSaver(store: store, interval: configuration.indexSaveInterval, metrics: metrics, logger: logger)
         return Application(router: router,
+                           server: HTTPServerBuilder { responder in WebSocketHTTPChannel(responder: responder, gateway: gateway) },
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                 serverName: "lodestar"),
-                           services: [saver],
+                           services: services + [saver],
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                            logger: logger)
     }
@@ -53,8 +57,9 @@ public enum LodestarApplication {
         logger.info("store opened", metadata: ["directory": .string(configuration.dataDirectory),
                                                "collections": .stringConvertible(store.listCollections().count),
                                                "seconds": .stringConvertible(Date().timeIntervalSince(started))])
-        let hub = EventHub(retention: configuration.replayEvents)
-        let learning = try LearningEngine(store: store, publisher: hub)
+        FileLimits.raiseOpenFileLimit()
+        let (broker, brokerName, brokerServices) = try await makeBroker(configuration: configuration, logger: logger)
+        let learning = try LearningEngine(store: store, publisher: broker)
         if learning.isEmpty && configuration.loadDemo {
             let demoStarted = Date()
             let summary = try await DemoCurriculum.load(into: learning)
@@ -65,11 +70,30 @@ public enum LodestarApplication {
         }
         let secret = try TokenAuthority.secret(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory)
         let authority = try await TokenAuthority(secret: secret)
-        let app = make(configuration: configuration, store: store, learning: learning, authority: authority, metrics: metrics, logger: logger,
+        // The dashboard's sign-in form offers a teacher token for the demo class (demo data only).
+        var demoToken: String?
+        if configuration.loadDemo, (try? learning.schoolClass(DemoCurriculum.classID)) != nil {
+            demoToken = try await authority.sign(AccessClaims(subject: "demo-teacher", role: .teacher, classIDs: [DemoCurriculum.classID],
+                                                              expiration: Date().addingTimeInterval(7 * 86_400)))
+        }
+        let gateway = await SocketGateway(settings: configuration.webSocket, broker: broker, brokerName: brokerName, authority: authority,
+                                          classOfStudent: { [learning] id in try? learning.student(id).classID }, logger: logger)
+        let app = make(configuration: configuration, store: store, learning: learning, authority: authority, gateway: gateway,
+                       demoToken: demoToken, metrics: metrics, services: brokerServices, logger: logger,
                        onServerRunning: { port in
                            // One line on stdout that scripts and tests wait for.
                            FileHandle.standardOutput.write(Data("lodestar serving on http://\(configuration.host):\(port)\n".utf8))
                        })
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// The in-process hub, or the PostgreSQL broker for `--broker postgres://...` (with the
+    /// services that keep it listening).
+    static func makeBroker(configuration: ServerConfiguration, logger: Logger) async throws -> (any EventBroker, String, [any Service]) {
+        guard let url = configuration.brokerURL else {
+            return (EventHub(retention: configuration.replayEvents), "in-process", [])
+        }
+        _ = url
+        throw BrokerError.invalidConfiguration("PostgreSQL broker not built yet")
     }
 }

@@ -20,6 +20,11 @@ public struct ServerConfiguration: Sendable {
     public var loadDemo = true
     /// Events kept per realtime channel.
     public var replayEvents = 1_000
+    /// WebSocket limits and timers.
+    public var webSocket = SocketSettings()
+    /// `postgres://user:password@host:port/database` to share events between nodes through
+    /// PostgreSQL (events table + LISTEN/NOTIFY); `nil`: in-process.
+    public var brokerURL: String?
 
     public init() {}
 

@@ -1,16 +1,13 @@
-/// The in-process hub: keeps the recent events of each channel with a per-channel sequence number
-/// and hands them to subscribers.
-public actor EventHub: EventPublisher {
+/// The in-process broker: keeps the last `retention` events of each channel with a per-channel
+/// sequence number and hands every event to the sinks (one node; the default).
+public actor EventHub: EventBroker {
     /// An event as a channel delivers it.
-    public struct Delivered: Sendable, Equatable {
-        public var channel: String
-        public var seq: Int64
-        public var event: RealtimeEvent
-    }
+    public typealias Delivered = DeliveredEvent
 
     private var sequences: [String: Int64] = [:]
-    private var recent: [String: [Delivered]] = [:]
-    private var subscribers: [String: [Int: AsyncStream<Delivered>.Continuation]] = [:]
+    private var recent: [String: RecentEvents] = [:]
+    private var sinks: [@Sendable (DeliveredEvent) -> Void] = []
+    private var subscribers: [String: [Int: AsyncStream<DeliveredEvent>.Continuation]] = [:]
     private var nextSubscriber = 0
     /// Events kept per channel.
     public let retention: Int
@@ -26,26 +23,52 @@ public actor EventHub: EventPublisher {
         for channel in event.channels {
             let seq = (sequences[channel] ?? 0) + 1
             sequences[channel] = seq
-            let delivered = Delivered(channel: channel, seq: seq, event: event)
-            var kept = recent[channel, default: []]
-            kept.append(delivered)
-            if kept.count > retention { kept.removeFirst(kept.count - retention) }
-            recent[channel] = kept
-            for continuation in subscribers[channel, default: [:]].values { continuation.yield(delivered) }
+            deliver(DeliveredEvent(channel: channel, seq: seq, event: event))
         }
     }
 
+    /// Records and hands out an event whose sequence number was assigned elsewhere (by a broker
+    /// shared between nodes). Events at or below the channel's last sequence number are ignored,
+    /// so a redelivery is harmless.
+    public func accept(_ delivered: DeliveredEvent) {
+        guard delivered.seq > (sequences[delivered.channel] ?? 0) else { return }
+        sequences[delivered.channel] = delivered.seq
+        deliver(delivered)
+    }
+
+    private func deliver(_ delivered: DeliveredEvent) {
+        recent[delivered.channel, default: RecentEvents()].append(delivered, keeping: retention)
+        for sink in sinks { sink(delivered) }
+        for continuation in subscribers[delivered.channel, default: [:]].values { continuation.yield(delivered) }
+    }
+
+    public func addSink(_ sink: @escaping @Sendable (DeliveredEvent) -> Void) {
+        sinks.append(sink)
+    }
+
+    public var publishedCount: Int { published }
+
+    public func replay(channel: String, since: Int64) -> Replay {
+        let current = sequences[channel] ?? 0
+        let kept = recent[channel]?.events ?? []
+        let oldest = kept.first?.seq ?? current + 1
+        if since > current || since + 1 < oldest { return .resyncRequired(current: current) }
+        return .events(kept.filter { $0.seq > since }, current: current)
+    }
+
+    public func currentSequence(of channel: String) -> Int64 { sequences[channel] ?? 0 }
+
     /// The kept events of a channel with a sequence number above `since`, oldest first.
-    public func events(channel: String, since: Int64 = 0) -> [Delivered] {
-        recent[channel, default: []].filter { $0.seq > since }
+    public func events(channel: String, since: Int64 = 0) -> [DeliveredEvent] {
+        (recent[channel]?.events ?? []).filter { $0.seq > since }
     }
 
     /// The last sequence number of a channel (0 when nothing was published).
     public func sequence(of channel: String) -> Int64 { sequences[channel] ?? 0 }
 
     /// Live events of a channel from now on.
-    public func subscribe(channel: String) -> AsyncStream<Delivered> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Delivered.self, bufferingPolicy: .bufferingNewest(retention))
+    public func subscribe(channel: String) -> AsyncStream<DeliveredEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: DeliveredEvent.self, bufferingPolicy: .bufferingNewest(retention))
         let id = nextSubscriber
         nextSubscriber += 1
         subscribers[channel, default: [:]][id] = continuation
@@ -57,5 +80,19 @@ public actor EventHub: EventPublisher {
 
     private func unsubscribe(channel: String, id: Int) {
         subscribers[channel]?[id] = nil
+    }
+}
+
+/// The last events of one channel (a ring that drops its oldest beyond the retention).
+struct RecentEvents {
+    private var storage: [DeliveredEvent] = []
+    private var start = 0
+
+    var events: ArraySlice<DeliveredEvent> { storage[start...] }
+
+    mutating func append(_ event: DeliveredEvent, keeping retention: Int) {
+        storage.append(event)
+        if storage.count - start > retention { start += 1 }
+        if start >= retention { storage.removeFirst(start); start = 0 }
     }
 }

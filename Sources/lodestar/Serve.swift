@@ -4,7 +4,7 @@ import LodestarServer
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the HTTP service: Chroma-style collections, embeddings, metrics (stops on SIGINT/SIGTERM).")
+        abstract: "Run the service: HTTP API, WebSocket channels, dashboard at / (stops gracefully on SIGINT/SIGTERM).")
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -33,7 +33,42 @@ struct Serve: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Load the demo curriculum and class class_001 into an empty data directory.")
     var demo = true
 
+    @Option(help: "Events kept per realtime channel for replay (?since=).")
+    var replayEvents = 1_000
+
+    @Option(help: "Event broker shared by nodes: postgres://user:password@host:port/database (default: in-process).")
+    var broker: String?
+
+    @Option(help: "WebSocket: seconds a connection may stay silent (no message, no pong) before it is closed.")
+    var wsIdleTimeout = 60.0
+
+    @Option(help: "WebSocket: seconds between server pings (default: a third of the idle timeout).")
+    var wsPingInterval: Double?
+
+    @Option(help: "WebSocket: largest inbound message in bytes (larger: close 1009).")
+    var wsMaxMessageBytes = 64 << 10
+
+    @Option(help: "WebSocket: outbound messages a connection may have queued (more: close 1013).")
+    var wsMaxQueued = 1_024
+
+    @Option(help: "WebSocket: open connections per token subject (more: close 1008).")
+    var wsMaxConnectionsPerUser = 20_000
+
+    @Option(help: "WebSocket: inbound messages per second per connection (token bucket; abuse: close 1008).")
+    var wsRate = 20.0
+
+    @Option(help: "WebSocket: inbound burst (bucket size).")
+    var wsBurst = 40.0
+
     func validate() throws {
+        guard replayEvents >= 1 else { throw ValidationError("--replay-events must be at least 1") }
+        if let broker, !(broker.hasPrefix("postgres://") || broker.hasPrefix("postgresql://")) {
+            throw ValidationError("--broker must be a postgres://user:password@host:port/database URL")
+        }
+        guard wsIdleTimeout > 0, (wsPingInterval ?? 1) > 0 else { throw ValidationError("--ws-idle-timeout and --ws-ping-interval must be positive") }
+        guard wsMaxMessageBytes >= 128 else { throw ValidationError("--ws-max-message-bytes must be at least 128") }
+        guard wsMaxQueued >= 1, wsMaxConnectionsPerUser >= 1 else { throw ValidationError("--ws-max-queued and --ws-max-connections-per-user must be at least 1") }
+        guard wsRate > 0, wsBurst >= 1 else { throw ValidationError("--ws-rate must be positive and --ws-burst at least 1") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard indexSaveInterval > 0 else { throw ValidationError("--index-save-interval must be positive") }
@@ -51,6 +86,15 @@ struct Serve: AsyncParsableCommand {
         configuration.indexSaveInterval = .milliseconds(Int(indexSaveInterval * 1000))
         configuration.threads = threads
         configuration.loadDemo = demo
+        configuration.replayEvents = replayEvents
+        configuration.brokerURL = broker
+        configuration.webSocket.idleTimeout = .milliseconds(Int(wsIdleTimeout * 1000))
+        configuration.webSocket.pingInterval = wsPingInterval.map { .milliseconds(Int($0 * 1000)) }
+        configuration.webSocket.maxMessageBytes = wsMaxMessageBytes
+        configuration.webSocket.maxQueuedMessages = wsMaxQueued
+        configuration.webSocket.maxConnectionsPerUser = wsMaxConnectionsPerUser
+        configuration.webSocket.ratePerSecond = wsRate
+        configuration.webSocket.rateBurst = wsBurst
         try await LodestarApplication.run(configuration: configuration)
     }
 }

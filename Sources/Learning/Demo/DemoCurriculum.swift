@@ -5,6 +5,9 @@ import VectorStore
 /// (24 concepts with prerequisites, 216 content items, 139 assessment items) and class `class_001`
 /// of 30 students, whose history is simulated on load.
 public enum DemoCurriculum {
+    /// The demo class.
+    public static let classID = "class_001"
+
     /// The curriculum as import JSONL (a package resource).
     public static var jsonl: [UInt8]? {
         guard let url = Bundle.module.url(forResource: "demo-curriculum", withExtension: "jsonl"),
@@ -20,7 +23,7 @@ public enum DemoCurriculum {
     public static func load(into engine: LearningEngine, seed: UInt64 = 2026, now: Date = Date()) async throws -> ImportSummary {
         guard let bytes = jsonl else { throw LearningError.storage("demo-curriculum.jsonl resource is missing") }
         let summary = try await engine.importJSONL(bytes)
-        try await simulateHistory(engine: engine, classID: "class_001", seed: seed, now: now)
+        try await simulateHistory(engine: engine, classID: classID, seed: seed, now: now)
         return summary
     }
 

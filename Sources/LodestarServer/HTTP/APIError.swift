@@ -21,6 +21,11 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        jsonBody().response(status: status)
+    }
+
+    /// The `{"error": {...}}` body.
+    func jsonBody() -> JSONOutput {
         var output = JSONOutput()
         output.object { o in
             o.key("error")
@@ -33,7 +38,7 @@ public struct APIError: HTTPResponseError, Sendable {
                 }
             }
         }
-        return output.response(status: status)
+        return output
     }
 
     static func badRequest(_ message: String, code: String = "invalid_argument") -> APIError {

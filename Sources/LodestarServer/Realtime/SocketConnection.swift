@@ -1,0 +1,284 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOWebSocket
+import Realtime
+import VectorStore
+
+/// One WebSocket connection: the last handler of its pipeline, confined to its channel's event
+/// loop (every method runs there; `NIOLoopBound` wraps it for other threads, and the
+/// preconditions are `assert`s, unchecked in release builds).
+///
+/// Outbound messages are written straight to the channel; the writes not yet taken by the socket
+/// are counted, and a connection with more than `maxQueuedMessages` outstanding is a slow
+/// consumer: it is closed with 1013, so one client that stops reading never delays the others.
+final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    enum Phase {
+        /// Registered for live events, which are held until the confirmation and replay are out.
+        case opening(held: [DeliveredEvent])
+        /// Sends every live event above `lastSeq`.
+        case live
+        case closing
+        case closed
+    }
+
+    let id: String
+    let admission: SocketAdmission
+    let settings: SocketSettings
+    let gateway: SocketGateway
+    let eventLoop: any EventLoop
+    private var context: ChannelHandlerContext?
+    private var phase: Phase = .opening(held: [])
+    private var lastSeq: Int64 = 0
+    private var pendingWrites = 0
+    private var lastInbound = NIODeadline.now()
+    private var bucket: TokenBucket
+    private var fragments: (opcode: WebSocketOpcode, data: ByteBuffer)?
+    private var timer: RepeatedTask?
+    private var closeTimer: Scheduled<Void>?
+
+    init(id: String, admission: SocketAdmission, settings: SocketSettings, gateway: SocketGateway, eventLoop: any EventLoop) {
+        self.id = id
+        self.admission = admission
+        self.settings = settings
+        self.gateway = gateway
+        self.eventLoop = eventLoop
+        self.bucket = TokenBucket(capacity: settings.rateBurst, perSecond: settings.ratePerSecond)
+    }
+
+    // MARK: - Pipeline
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let interval = TimeAmount.nanoseconds(Int64(settings.effectivePingInterval.components.seconds) * 1_000_000_000
+            + settings.effectivePingInterval.components.attoseconds / 1_000_000_000)
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            loopBound.value.tick()
+        }
+        context.read()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        phase = .closed
+        timer?.cancel()
+        closeTimer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.read()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        gateway.logger.warning("websocket error", metadata: ["connection": .string(id), "error": .string("\(error)")])
+        context.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        lastInbound = .now()
+        switch frame.opcode {
+        case .pong:
+            return
+        case .connectionClose:
+            receivedClose(frame)
+            return
+        case .ping:
+            guard allow() else { return }
+            guard frame.fin else { return close(.policyViolation, reason: "fragmented control frame") }
+            send(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData), counted: false)
+        case .text, .binary:
+            guard allow() else { return }
+            if fragments != nil { return close(.policyViolation, reason: "new message inside a fragmented one") }
+            if frame.fin {
+                handleMessage(opcode: frame.opcode, data: frame.unmaskedData)
+            } else {
+                fragments = (frame.opcode, frame.unmaskedData)
+            }
+        case .continuation:
+            guard var partial = fragments else { return close(.policyViolation, reason: "continuation without a message") }
+            var more = frame.unmaskedData
+            guard partial.data.readableBytes + more.readableBytes <= settings.maxMessageBytes else {
+                fragments = nil
+                gateway.count(.messageTooBig)
+                return close(.messageTooBig, reason: "message larger than \(settings.maxMessageBytes) bytes")
+            }
+            partial.data.writeBuffer(&more)
+            if frame.fin {
+                fragments = nil
+                handleMessage(opcode: partial.opcode, data: partial.data)
+            } else {
+                fragments = partial
+            }
+        default:
+            close(.policyViolation, reason: "unknown opcode")
+        }
+    }
+
+    /// Takes a token from the inbound bucket; an empty bucket closes the connection (1008).
+    private func allow() -> Bool {
+        guard case .live = phase else {
+            if case .opening = phase { return bucket.take() }
+            return false
+        }
+        if bucket.take() { return true }
+        gateway.count(.rateLimited)
+        close(.policyViolation, reason: "rate limit exceeded")
+        return false
+    }
+
+    private func handleMessage(opcode: WebSocketOpcode, data: ByteBuffer) {
+        guard data.readableBytes <= settings.maxMessageBytes else {
+            gateway.count(.messageTooBig)
+            return close(.messageTooBig, reason: "message larger than \(settings.maxMessageBytes) bytes")
+        }
+        guard opcode == .text else { return close(.unsupportedData, reason: "only JSON text messages are accepted") }
+        let bytes = data.readableBytesView
+        guard case .object(let object)? = try? JSONValue.parse(bytes, maxDepth: 16) else {
+            return sendText(SocketMessages.error("messages must be JSON objects with a \"type\""))
+        }
+        switch object["type"] {
+        case .string("ping")?:
+            sendText(SocketMessages.pong())
+        case .string(let type)?:
+            sendText(SocketMessages.error("unknown message type \(type); the server understands \"ping\""))
+        default:
+            sendText(SocketMessages.error("messages must be JSON objects with a \"type\""))
+        }
+    }
+
+    private func receivedClose(_ frame: WebSocketFrame) {
+        guard let context else { return }
+        switch phase {
+        case .closing, .closed:
+            context.close(promise: nil)
+        default:
+            phase = .closing
+            var data = frame.unmaskedData
+            let code = data.readWebSocketErrorCode() ?? .normalClosure
+            var reply = context.channel.allocator.buffer(capacity: 2)
+            reply.write(webSocketErrorCode: code)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reply)))
+                .whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    // MARK: - Timers
+
+    private func tick() {
+        switch phase {
+        case .closing, .closed: return
+        default: break
+        }
+        let idle = NIODeadline.now() - lastInbound
+        if idle.nanoseconds >= Self.nanoseconds(settings.idleTimeout) {
+            gateway.count(.idle)
+            return close(.normal, reason: "idle timeout")
+        }
+        guard let context else { return }
+        var data = context.channel.allocator.buffer(capacity: 8)
+        data.writeInteger(UInt64(DispatchTime.now().uptimeNanoseconds))
+        send(WebSocketFrame(fin: true, opcode: .ping, data: data), counted: false)
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+
+    // MARK: - Events
+
+    /// Starts delivery: the confirmation, then the replay (or a resync notice), then the live
+    /// events held meanwhile that came after them.
+    func begin(confirmation: ByteBuffer, replay: [DeliveredEvent], resync: ByteBuffer?, current: Int64) {
+        guard case .opening(let held) = phase else { return }
+        phase = .live
+        sendText(confirmation)
+        if let resync { sendText(resync) }
+        lastSeq = current
+        if let since = admission.since, resync == nil {
+            lastSeq = since
+            for event in replay where event.seq > lastSeq {
+                sendEvent(event, buffer: ByteBuffer(bytes: event.message))
+            }
+            lastSeq = max(lastSeq, current)
+        }
+        for event in held where event.seq > lastSeq {
+            sendEvent(event, buffer: ByteBuffer(bytes: event.message))
+        }
+    }
+
+    /// A live event of this connection's channel (the buffer is shared by every subscriber).
+    func deliver(_ event: DeliveredEvent, buffer: ByteBuffer) {
+        switch phase {
+        case .opening(var held):
+            guard held.count < settings.maxQueuedMessages else { return slowConsumer() }
+            phase = .closing  // avoid a copy-on-write of `held`
+            held.append(event)
+            phase = .opening(held: held)
+        case .live:
+            guard event.seq > lastSeq else { return }
+            sendEvent(event, buffer: buffer)
+        case .closing, .closed:
+            return
+        }
+    }
+
+    private func sendEvent(_ event: DeliveredEvent, buffer: ByteBuffer) {
+        lastSeq = event.seq
+        guard pendingWrites < settings.maxQueuedMessages else { return slowConsumer() }
+        send(WebSocketFrame(fin: true, opcode: .text, data: buffer), counted: true)
+    }
+
+    private func sendText(_ buffer: ByteBuffer) {
+        send(WebSocketFrame(fin: true, opcode: .text, data: buffer), counted: true)
+    }
+
+    private func send(_ frame: WebSocketFrame, counted: Bool) {
+        guard let context else { return }
+        switch phase {
+        case .closing, .closed: return
+        default: break
+        }
+        guard counted else {
+            context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+            return
+        }
+        pendingWrites += 1
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in loopBound.value.pendingWrites -= 1 }
+    }
+
+    private func slowConsumer() {
+        gateway.count(.slowConsumer, droppedEvents: pendingWrites)
+        close(.tryAgainLater, reason: "slow consumer: too many messages queued", timeout: .milliseconds(500))
+    }
+
+    // MARK: - Closing
+
+    /// Sends a close frame and closes the socket when the peer answers or after the close timeout.
+    func close(_ code: CloseCode, reason: String, timeout: Duration? = nil) {
+        guard let context else { return }
+        switch phase {
+        case .closing, .closed: return
+        default: break
+        }
+        phase = .closing
+        gateway.count(closedWith: code)
+        var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        data.write(webSocketErrorCode: WebSocketErrorCode(codeNumber: Int(code.rawValue)))
+        data.writeString(String(reason.utf8.prefix(120)) ?? "")
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: nil)
+        let channel = context.channel
+        closeTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout ?? settings.closeTimeout))) {
+            channel.close(promise: nil)
+        }
+    }
+}
