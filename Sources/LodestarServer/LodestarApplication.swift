@@ -21,8 +21,9 @@ public enum LodestarApplication {
         DashboardRoutes(demoToken: demoToken).register(on: router)
         if let gateway { SocketRoutes(gateway: gateway, authority: authority).register(on: router) }
         let api = router.group("api/v1").add(middleware: AuthMiddleware(authority: authority))
-        CollectionRoutes(store: store, metrics: metrics, maxBodyBytes: maxBodyBytes).register(on: api)
-        if let learning { LearningRoutes(learning: learning, maxBodyBytes: maxBodyBytes).register(on: api) }
+        let pipeline = PipelineReporter(publisher: gateway?.broker)
+        CollectionRoutes(store: store, metrics: metrics, maxBodyBytes: maxBodyBytes, pipeline: pipeline).register(on: api)
+        if let learning { LearningRoutes(learning: learning, maxBodyBytes: maxBodyBytes, pipeline: pipeline).register(on: api) }
         return router
     }
 

@@ -1,6 +1,7 @@
 import Embeddings
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTesting
 import Learning
 import Realtime
@@ -33,33 +34,50 @@ struct Harness {
     let directory: String
     let store: Store
     let learning: LearningEngine
-    let hub = EventHub()
+    let hub: EventHub
     let authority: TokenAuthority
+    let gateway: SocketGateway
     let metrics = ServiceMetrics()
     let app: Application<RouterResponder<LodestarRequestContext>>
     static let secret = "test-secret-0123456789abcdef"
 
-    init(maxBodyBytes: Int = 1 << 20) async throws {
+    init(maxBodyBytes: Int = 1 << 20, sockets: SocketSettings = SocketSettings(), retention: Int = 1_000) async throws {
         directory = NSTemporaryDirectory() + "lodestar-server-\(UUID().uuidString)"
         let embedder = try #require(Engine.embedder, "model missing: run bash models/fetch.sh")
         store = try Store(directory: directory, embedder: embedder)
-        learning = try LearningEngine(store: store, publisher: hub)
+        let hub = EventHub(retention: retention)
+        self.hub = hub
+        let learning = try LearningEngine(store: store, publisher: hub)
+        self.learning = learning
         authority = try await TokenAuthority(secret: Self.secret)
+        let gateway = await SocketGateway(settings: sockets, broker: hub, authority: authority,
+                                          classOfStudent: { id in try? learning.student(id).classID })
+        self.gateway = gateway
         let router = LodestarApplication.makeRouter(store: store, learning: learning, authority: authority, metrics: metrics,
-                                                    maxBodyBytes: maxBodyBytes)
-        app = Application(router: router)
+                                                    maxBodyBytes: maxBodyBytes, gateway: gateway)
+        app = Application(router: router, server: HTTPServerBuilder { responder in WebSocketHTTPChannel(responder: responder, gateway: gateway) })
     }
 
     func cleanup() { try? FileManager.default.removeItem(atPath: directory) }
 
-    func token(_ role: Role, classes: [String]? = nil, student: String? = nil, expiresIn: TimeInterval = 3600) async throws -> String {
-        try await authority.sign(AccessClaims(subject: "test", role: role, classIDs: classes, studentID: student,
+    func token(_ role: Role, classes: [String]? = nil, student: String? = nil, expiresIn: TimeInterval = 3600,
+               subject: String = "test") async throws -> String {
+        try await authority.sign(AccessClaims(subject: subject, role: role, classIDs: classes, studentID: student,
                                               expiration: Date().addingTimeInterval(expiresIn)))
     }
 
     func run(_ body: @escaping @Sendable (Client) async throws -> Void) async throws {
         let admin = try await token(.admin)
         try await app.test(.router) { client in try await body(Client(client: client, token: admin)) }
+    }
+
+    /// Runs `body` against the application listening on a real port (WebSockets need one).
+    func runLive(_ body: @escaping @Sendable (Client, Int) async throws -> Void) async throws {
+        let admin = try await token(.admin)
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            try await body(Client(client: client, token: admin), port)
+        }
     }
 }
 

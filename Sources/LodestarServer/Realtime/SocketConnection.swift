@@ -78,7 +78,19 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        gateway.logger.warning("websocket error", metadata: ["connection": .string(id), "error": .string("\(error)")])
+        if let error = error as? NIOWebSocketError {
+            // NIO's protocol error handler has already sent the close frame (1009 for a frame over
+            // the limit, 1002 otherwise).
+            phase = .closing
+            if case .invalidFrameLength = error {
+                gateway.count(.messageTooBig)
+                gateway.count(closedWith: .messageTooBig)
+            } else {
+                gateway.count(closedWith: .protocolError)
+            }
+        } else {
+            gateway.logger.debug("websocket error", metadata: ["connection": .string(id), "error": .string("\(error)")])
+        }
         context.close(promise: nil)
     }
 

@@ -29,6 +29,7 @@ public struct SocketSettings: Sendable {
 enum CloseCode: UInt16 {
     case normal = 1000
     case goingAway = 1001
+    case protocolError = 1002
     case unsupportedData = 1003
     case policyViolation = 1008
     case messageTooBig = 1009

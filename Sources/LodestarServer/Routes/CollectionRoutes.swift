@@ -9,6 +9,7 @@ struct CollectionRoutes {
     let store: Store
     let metrics: ServiceMetrics
     let maxBodyBytes: Int
+    var pipeline = PipelineReporter(publisher: nil)
 
     private static let readers: Set<Role> = [.admin, .teacher]
     private static let writers: Set<Role> = [.admin]
@@ -73,7 +74,12 @@ struct CollectionRoutes {
         let name = try context.parameters.require("name")
         var request = request
         let batch = try RecordsBody.batch(try await request.jsonObject(limit: maxBodyBytes))
-        let summary = try await metrics.timeIndex("write") { try await store.write(name, batch, mode: mode) }
+        let toEmbed = batch.embeddings == nil ? (batch.documents?.compactMap { $0 }.count ?? 0) : 0
+        let summary = try await pipeline.track(job: "collection_write", message: "\(mode) of \(batch.ids.count) records to \(name)",
+                                               fields: ["collection": .string(name), "records": .int(Int64(batch.ids.count)),
+                                                        "documents_to_embed": .int(Int64(toEmbed))]) { [metrics, store] _ in
+            try await metrics.timeIndex("write") { try await store.write(name, batch, mode: mode) }
+        }
         var output = JSONOutput()
         output.object { o in
             o.field("inserted", summary.inserted)

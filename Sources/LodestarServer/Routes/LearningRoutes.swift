@@ -10,13 +10,20 @@ import VectorStore
 struct LearningRoutes {
     let learning: LearningEngine
     let maxBodyBytes: Int
+    var pipeline = PipelineReporter(publisher: nil)
 
     func register(on api: RouterGroup<LodestarRequestContext>) {
         api.post("import") { request, context in
             try context.require([.admin], to: "import curricula")
             var request = request
             let body = try await request.collectBody(upTo: maxBodyBytes)
-            let summary = try await learning.importJSONL(Array(body.readableBytesView))
+            let bytes = Array(body.readableBytesView)
+            let summary = try await pipeline.track(job: "import", message: "curriculum import (\(bytes.count) bytes)") { [pipeline, learning] id in
+                try await learning.importJSONL(bytes, progress: { step in
+                    let stage = step.hasPrefix("embedding") ? "embedding" : "indexing"
+                    await pipeline.report(job: "import", id: id, stage: stage, message: step)
+                })
+            }
             var output = JSONOutput()
             output.json(["imported": summary.json])
             return output.response()
