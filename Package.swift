@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "VectorStore", targets: ["VectorStore"]),
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Realtime", targets: ["Realtime"]),
+        .library(name: "RealtimePostgres", targets: ["RealtimePostgres"]),
         .library(name: "LodestarServer", targets: ["LodestarServer"]),
     ],
     dependencies: [
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System-library shim: the only target that sees cblas.h. Wrapped by Embeddings/BLAS.
@@ -58,6 +60,16 @@ let package = Package(
         ),
         // Events and their in-process hub: the contract between the domain and the sockets.
         .target(name: "Realtime"),
+        // Adapter: the event broker shared by several nodes through PostgreSQL (events table,
+        // per-channel sequence numbers, LISTEN/NOTIFY).
+        .target(
+            name: "RealtimePostgres",
+            dependencies: [
+                "Realtime",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Domain: classes, students, curriculum, grading, BKT mastery, recommendations, demo data.
         .target(
             name: "Learning",
@@ -77,6 +89,7 @@ let package = Package(
                 "VectorStore",
                 "Learning",
                 "Realtime",
+                "RealtimePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -5,9 +5,9 @@ import VectorStore
 extension LearningEngine {
     /// Grades a submission (by its item's key, or its supplied score), stores it, updates the
     /// mastery of each concept of the item by BKT (with history), and publishes
-    /// `assessment_graded`, `mastery_updated` and `student_update`. Invalid submissions store
-    /// nothing.
-    public func submit(_ request: SubmissionRequest) async throws(LearningError) -> GradedSubmission {
+    /// `assessment_graded`, `mastery_updated` and `student_update` (unless `publishEvents` is
+    /// false: the demo's simulated past). Invalid submissions store nothing.
+    public func submit(_ request: SubmissionRequest, publishEvents: Bool = true) async throws(LearningError) -> GradedSubmission {
         let student = try student(request.studentID)
         let item = try assessmentItem(request.itemID)
         let score = try Grader.grade(answer: request.answer, score: request.score, key: item.key)
@@ -41,6 +41,7 @@ extension LearningEngine {
                                         answer: request.answer, score: score, correct: score >= 0.5, submittedAt: at, mastery: changes)
             }
         }
+        guard publishEvents else { return graded }
         await publish("assessment_graded", student: student, classID: nil, fields: [
             "data": ["submission_id": .int(graded.id), "item_id": .string(item.id), "score": .double(score),
                      "correct": .bool(graded.correct), "concept_ids": .array(item.conceptIDs.map { .string($0) }),

@@ -5,6 +5,7 @@ import HummingbirdCore
 import Learning
 import Logging
 import Realtime
+import RealtimePostgres
 import ServiceLifecycle
 import VectorStore
 
@@ -94,7 +95,16 @@ public enum LodestarApplication {
         guard let url = configuration.brokerURL else {
             return (EventHub(retention: configuration.replayEvents), "in-process", [])
         }
-        _ = url
-        throw BrokerError.invalidConfiguration("PostgreSQL broker not built yet")
+        let broker = try PostgresBroker(url: url, retention: configuration.replayEvents, logger: logger)
+        try await broker.start()
+        logger.info("event broker: PostgreSQL", metadata: ["url": .string(redacted(url))])
+        return (broker, "postgres", [broker])
+    }
+
+    /// The URL without its password, for logs.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? url
     }
 }

@@ -57,7 +57,7 @@ final class RawWebSocket: @unchecked Sendable {
         try sendAll(Array((request + "\r\n").utf8))
         // The response head.
         var head: [UInt8] = []
-        let handshakeDeadline = Date().addingTimeInterval(10)
+        let handshakeDeadline = Date().addingTimeInterval(30)
         while true {
             guard let end = find([13, 10, 13, 10], in: buffer) else {
                 guard handshakeDeadline.timeIntervalSinceNow > 0, fill(timeout: handshakeDeadline.timeIntervalSinceNow) != false else {
