@@ -51,8 +51,11 @@ extension LearningEngine {
             "data": .object(Dictionary(uniqueKeysWithValues: graded.mastery.map { ($0.conceptID, JSONValue.double($0.after)) })),
             "changes": .array(graded.mastery.map(\.json)),
         ])
-        if let summary = try? await studentSummary(student) {
-            await publish("student_update", student: student, classID: nil, fields: ["data": summary])
+        // The summary's numbers, with the mastery of the concepts this submission changed (a
+        // delta: the full map is in the profile and the roster).
+        if case .object(var summary)? = try? await studentSummary(student) {
+            summary["mastery"] = .object(Dictionary(uniqueKeysWithValues: graded.mastery.map { ($0.conceptID, JSONValue.double($0.after)) }))
+            await publish("student_update", student: student, classID: nil, fields: ["data": .object(summary)])
         }
         return graded
     }

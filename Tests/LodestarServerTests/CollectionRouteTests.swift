@@ -241,7 +241,7 @@ import Testing
                          "/api/v1/embed", "/healthz", "/metrics", "/openapi.json", "/api/v1/import", "/api/v1/assessments/submit",
                          "/api/v1/assessments/batch-grade", "/api/v1/adaptive/students/{student_id}/path",
                          "/api/v1/adaptive/classes/{class_id}/plan", "/api/v1/students/{id}", "/api/v1/students/{id}/knowledge-state",
-                         "/api/v1/classes/{id}/students"] {
+                         "/api/v1/classes/{id}/students", "/ws/dashboard/{class_id}", "/ws/student/{student_id}", "/ws/pipeline", "/ws/status"] {
                 #expect(paths.contains(path), "\(path)")
             }
         }
