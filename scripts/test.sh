@@ -20,4 +20,7 @@ echo "== Two nodes, one PostgreSQL broker =="
 python3 Tests/Cluster/two_node_test.py --lodestar .build/release/lodestar --broker "$BROKER_URL"
 echo "== ThreadSanitizer: index, store and WebSocket concurrency =="
 TSAN_OPTIONS="halt_on_error=1" swift test --sanitize=thread --scratch-path .build-tsan \
-  --filter "SocketTests|ConcurrencyTests|HNSWMutationTests/updateRelinksAnExistingID|StorePersistenceTests/queriesAreServedDuringALargeIngest"
+  --filter "ConcurrencyTests|HNSWMutationTests/updateRelinksAnExistingID|StorePersistenceTests/queriesAreServedDuringALargeIngest"
+# The WebSocket tests on their own again (they time things; the debug build is slow).
+TSAN_OPTIONS="halt_on_error=1 suppressions=$ROOT/scripts/tsan-suppressions.txt" \
+  swift test --sanitize=thread --scratch-path .build-tsan --skip-build --filter "SocketTests|SocketDomainEventTests"

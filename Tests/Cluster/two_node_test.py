@@ -71,7 +71,7 @@ def main():
     a = ap.parse_args()
     subprocess.run(["psql", a.broker, "-qc", "DROP TABLE IF EXISTS lodestar_events, lodestar_channel_seq"], check=True)
 
-    secret = "two-node-test-secret-0123456789"
+    secret = "two-node-test-secret-0123456789-abcdef"
     dirs = [tempfile.mkdtemp(prefix="lodestar-node-") for _ in range(2)]
     nodes = []
     try:

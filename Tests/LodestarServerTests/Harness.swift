@@ -39,7 +39,7 @@ struct Harness {
     let gateway: SocketGateway
     let metrics = ServiceMetrics()
     let app: Application<RouterResponder<LodestarRequestContext>>
-    static let secret = "test-secret-0123456789abcdef"
+    static let secret = "test-secret-0123456789abcdef-0123456789"
 
     init(maxBodyBytes: Int = 1 << 20, sockets: SocketSettings = SocketSettings(), retention: Int = 1_000) async throws {
         directory = NSTemporaryDirectory() + "lodestar-server-\(UUID().uuidString)"

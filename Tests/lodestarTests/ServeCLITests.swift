@@ -6,7 +6,7 @@ import Testing
 
 /// `lodestar serve` and `lodestar token` as real processes: restart and kill -9 recovery.
 @Suite(.serialized) struct ServeCLITests {
-    static let secret = "cli-test-secret-0123456789"
+    static let secret = "cli-test-secret-0123456789-abcdef-0123"
 
     /// A running `lodestar serve` on a free port.
     final class Server: @unchecked Sendable {

@@ -187,10 +187,7 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: - Timers
 
     private func tick() {
-        switch phase {
-        case .closing, .closed: return
-        default: break
-        }
+        guard case .live = phase else { return }
         let idle = NIODeadline.now() - lastInbound
         if idle.nanoseconds >= Self.nanoseconds(settings.idleTimeout) {
             gateway.count(.idle)
@@ -213,6 +210,7 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
     func begin(confirmation: ByteBuffer, replay: [DeliveredEvent], resync: ByteBuffer?, current: Int64) {
         guard case .opening(let held) = phase else { return }
         phase = .live
+        lastInbound = .now()  // the idle clock starts with the confirmation
         sendText(confirmation)
         if let resync { sendText(resync) }
         lastSeq = current
