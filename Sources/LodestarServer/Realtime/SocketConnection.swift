@@ -9,9 +9,11 @@ import VectorStore
 /// loop (every method runs there; `NIOLoopBound` wraps it for other threads, and the
 /// preconditions are `assert`s, unchecked in release builds).
 ///
-/// Outbound messages are written straight to the channel; the writes not yet taken by the socket
-/// are counted, and a connection with more than `maxQueuedMessages` outstanding is a slow
-/// consumer: it is closed with 1013, so one client that stops reading never delays the others.
+/// Outbound messages are written straight to the channel as frames encoded once per event (through
+/// `RawFrameWriter`). When the socket stops taking them, NIO buffers up to its high-water mark
+/// (64 KiB) and marks the channel unwritable; a connection that gets more than
+/// `maxQueuedMessages` further messages before it is writable again is a slow consumer: it is
+/// closed with 1013, so one client that stops reading never delays the others.
 final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -33,14 +35,18 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var phase: Phase = .opening(held: [])
     private var lastSeq: Int64 = 0
-    private var pendingWrites = 0
+    /// Messages written while the channel was not writable (reset when it is again).
+    private var queuedWhileBlocked = 0
+    private let rawWriter: RawFrameWriter
     private var lastInbound = NIODeadline.now()
     private var bucket: TokenBucket
     private var fragments: (opcode: WebSocketOpcode, data: ByteBuffer)?
     private var timer: RepeatedTask?
     private var closeTimer: Scheduled<Void>?
 
-    init(id: String, admission: SocketAdmission, settings: SocketSettings, gateway: SocketGateway, eventLoop: any EventLoop) {
+    init(id: String, admission: SocketAdmission, settings: SocketSettings, gateway: SocketGateway, eventLoop: any EventLoop,
+         rawWriter: RawFrameWriter) {
+        self.rawWriter = rawWriter
         self.id = id
         self.admission = admission
         self.settings = settings
@@ -77,6 +83,11 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
         context.read()
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { queuedWhileBlocked = 0 }
+        context.fireChannelWritabilityChanged()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let error = error as? NIOWebSocketError {
             // NIO's protocol error handler has already sent the close frame (1009 for a frame over
@@ -106,7 +117,7 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
         case .ping:
             guard allow() else { return }
             guard frame.fin else { return close(.policyViolation, reason: "fragmented control frame") }
-            send(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData), counted: false)
+            sendControl(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
         case .text, .binary:
             guard allow() else { return }
             if fragments != nil { return close(.policyViolation, reason: "new message inside a fragmented one") }
@@ -196,7 +207,7 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
         guard let context else { return }
         var data = context.channel.allocator.buffer(capacity: 8)
         data.writeInteger(UInt64(DispatchTime.now().uptimeNanoseconds))
-        send(WebSocketFrame(fin: true, opcode: .ping, data: data), counted: false)
+        sendControl(WebSocketFrame(fin: true, opcode: .ping, data: data))
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {
@@ -217,17 +228,18 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
         if let since = admission.since, resync == nil {
             lastSeq = since
             for event in replay where event.seq > lastSeq {
-                sendEvent(event, buffer: ByteBuffer(bytes: event.message))
+                sendEvent(event, frame: RawFrameWriter.textFrame(event.message))
             }
             lastSeq = max(lastSeq, current)
         }
         for event in held where event.seq > lastSeq {
-            sendEvent(event, buffer: ByteBuffer(bytes: event.message))
+            sendEvent(event, frame: RawFrameWriter.textFrame(event.message))
         }
     }
 
-    /// A live event of this connection's channel (the buffer is shared by every subscriber).
-    func deliver(_ event: DeliveredEvent, buffer: ByteBuffer) {
+    /// A live event of this connection's channel (`frame` is its encoded text frame, shared by
+    /// every subscriber).
+    func deliver(_ event: DeliveredEvent, frame: ByteBuffer) {
         switch phase {
         case .opening(var held):
             guard held.count < settings.maxQueuedMessages else { return slowConsumer() }
@@ -236,39 +248,48 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
             phase = .opening(held: held)
         case .live:
             guard event.seq > lastSeq else { return }
-            sendEvent(event, buffer: buffer)
+            sendEvent(event, frame: frame)
         case .closing, .closed:
             return
         }
     }
 
-    private func sendEvent(_ event: DeliveredEvent, buffer: ByteBuffer) {
+    private func sendEvent(_ event: DeliveredEvent, frame: ByteBuffer) {
         lastSeq = event.seq
-        guard pendingWrites < settings.maxQueuedMessages else { return slowConsumer() }
-        send(WebSocketFrame(fin: true, opcode: .text, data: buffer), counted: true)
+        sendFrame(frame)
     }
 
-    private func sendText(_ buffer: ByteBuffer) {
-        send(WebSocketFrame(fin: true, opcode: .text, data: buffer), counted: true)
+    private func sendText(_ payload: ByteBuffer) {
+        sendFrame(RawFrameWriter.textFrame(payload))
     }
 
-    private func send(_ frame: WebSocketFrame, counted: Bool) {
+    /// Writes an encoded data frame, counting it against the queue bound while the socket is not
+    /// taking data.
+    private func sendFrame(_ frame: ByteBuffer) {
         guard let context else { return }
         switch phase {
         case .closing, .closed: return
         default: break
         }
-        guard counted else {
-            context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
-            return
+        if !context.channel.isWritable {
+            queuedWhileBlocked += 1
+            guard queuedWhileBlocked <= settings.maxQueuedMessages else { return slowConsumer() }
         }
-        pendingWrites += 1
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in loopBound.value.pendingWrites -= 1 }
+        rawWriter.write(frame, flush: true)
+    }
+
+    /// Writes a control frame (ping, pong) through the frame encoder.
+    private func sendControl(_ frame: WebSocketFrame) {
+        guard let context else { return }
+        switch phase {
+        case .closing, .closed: return
+        default: break
+        }
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
 
     private func slowConsumer() {
-        gateway.count(.slowConsumer, droppedEvents: pendingWrites)
+        gateway.count(.slowConsumer, droppedEvents: queuedWhileBlocked)
         close(.tryAgainLater, reason: "slow consumer: too many messages queued", timeout: .milliseconds(500))
     }
 

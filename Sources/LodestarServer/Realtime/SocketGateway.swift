@@ -9,9 +9,9 @@ import VectorStore
 /// The WebSocket side of the service: admits connections, fans broker events out to them and
 /// keeps the counters `/ws/status` reports.
 ///
-/// Fan-out: the broker calls one sink per event; it wraps the message in one `ByteBuffer` and
+/// Fan-out: the broker calls one sink per event; it encodes the message as one WebSocket frame and
 /// hands it to each event loop's shard, which writes it to that loop's subscribers of the channel
-/// (no task, lock or copy per subscriber).
+/// (no task, lock, copy, encoding or promise per subscriber).
 public final class SocketGateway: Sendable {
     /// Why connections were closed by the server (counted for `/ws/status`).
     enum Disconnect: String, CaseIterable {
@@ -58,10 +58,10 @@ public final class SocketGateway: Sendable {
     // MARK: - Fan-out
 
     private func fanOut(_ event: DeliveredEvent) {
-        let buffer = ByteBuffer(bytes: event.message)
+        let frame = RawFrameWriter.textFrame(event.message)
         for shard in shards.withLockedValue({ Array($0.values) }) {
             shard.eventLoop.execute { [self] in
-                let count = shard.value.deliver(event, buffer: buffer)
+                let count = shard.value.deliver(event, frame: frame)
                 if count > 0 { counters.withLockedValue { $0.delivered += count } }
             }
         }
@@ -244,9 +244,9 @@ final class SocketShard {
     }
 
     /// Hands an event to the channel's connections; returns how many there were.
-    func deliver(_ event: DeliveredEvent, buffer: ByteBuffer) -> Int {
+    func deliver(_ event: DeliveredEvent, frame: ByteBuffer) -> Int {
         guard let connections = byChannel[event.channel] else { return 0 }
-        for connection in connections.values { connection.deliver(event, buffer: buffer) }
+        for connection in connections.values { connection.deliver(event, frame: frame) }
         return connections.count
     }
 }

@@ -79,8 +79,10 @@ struct WebSocketHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                     channel.eventLoop.makeCompletedFuture {
                         guard case .admitted(let admission)? = attempt.value else { throw ChannelError.inappropriateOperationForState }
                         let (id, accepted) = gateway.reserve(admission)
+                        let rawWriter = RawFrameWriter()
                         let connection = SocketConnection(id: id, admission: admission, settings: gateway.settings, gateway: gateway,
-                                                          eventLoop: channel.eventLoop)
+                                                          eventLoop: channel.eventLoop, rawWriter: rawWriter)
+                        try channel.pipeline.syncOperations.addHandler(rawWriter, position: .first)
                         try channel.pipeline.syncOperations.addHandler(connection)
                         return UpgradeResult.websocket(Upgraded(connection: NIOLoopBound(connection, eventLoop: channel.eventLoop),
                                                                 channel: channel, admission: admission, connectionID: id,
