@@ -140,6 +140,8 @@ import VectorStore
         defer { harness.cleanup() }
         let path = "/ws/dashboard/class_001?token=\(try await harness.token(.teacher, classes: ["class_001"], subject: "teacher-a"))"
         let other = "/ws/dashboard/class_001?token=\(try await harness.token(.teacher, classes: ["class_001"], subject: "teacher-b"))"
+        // A user of its own for the connection limit (the sockets above are released only once closed).
+        let limited = "/ws/dashboard/class_001?token=\(try await harness.token(.teacher, classes: ["class_001"], subject: "teacher-c"))"
         try await harness.runLive { client, port in
             let big = try await RawWebSocket.open(port: port, path: path)
             _ = await big.nextJSON()
@@ -163,11 +165,11 @@ import VectorStore
             #expect(await binary.closeCode() == 1003)
 
             // At most two connections per user: the third is closed with 1008, others unaffected.
-            let first = try await RawWebSocket.open(port: port, path: path)
-            let second = try await RawWebSocket.open(port: port, path: path)
+            let first = try await RawWebSocket.open(port: port, path: limited)
+            let second = try await RawWebSocket.open(port: port, path: limited)
             #expect(await first.nextJSON()?["type"] as? String == "connection_confirmed")
             #expect(await second.nextJSON()?["type"] as? String == "connection_confirmed")
-            let third = try await RawWebSocket.open(port: port, path: path)
+            let third = try await RawWebSocket.open(port: port, path: limited)
             #expect(await third.closeCode() == 1008)
             #expect(try await RawWebSocket.open(port: port, path: other).status == 101)
             let status = try await client.get("/ws/status")
