@@ -7,8 +7,6 @@ public actor EventHub: EventBroker {
     private var sequences: [String: Int64] = [:]
     private var recent: [String: RecentEvents] = [:]
     private var sinks: [@Sendable (DeliveredEvent) -> Void] = []
-    private var subscribers: [String: [Int: AsyncStream<DeliveredEvent>.Continuation]] = [:]
-    private var nextSubscriber = 0
     /// Events kept per channel.
     public let retention: Int
     /// Events published since start.
@@ -39,7 +37,6 @@ public actor EventHub: EventBroker {
     private func deliver(_ delivered: DeliveredEvent) {
         recent[delivered.channel, default: RecentEvents()].append(delivered, keeping: retention)
         for sink in sinks { sink(delivered) }
-        for continuation in subscribers[delivered.channel, default: [:]].values { continuation.yield(delivered) }
     }
 
     public func addSink(_ sink: @escaping @Sendable (DeliveredEvent) -> Void) {
@@ -61,25 +58,6 @@ public actor EventHub: EventBroker {
     /// The kept events of a channel with a sequence number above `since`, oldest first.
     public func events(channel: String, since: Int64 = 0) -> [DeliveredEvent] {
         (recent[channel]?.events ?? []).filter { $0.seq > since }
-    }
-
-    /// The last sequence number of a channel (0 when nothing was published).
-    public func sequence(of channel: String) -> Int64 { sequences[channel] ?? 0 }
-
-    /// Live events of a channel from now on.
-    public func subscribe(channel: String) -> AsyncStream<DeliveredEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: DeliveredEvent.self, bufferingPolicy: .bufferingNewest(retention))
-        let id = nextSubscriber
-        nextSubscriber += 1
-        subscribers[channel, default: [:]][id] = continuation
-        continuation.onTermination = { [weak self] _ in
-            Task { await self?.unsubscribe(channel: channel, id: id) }
-        }
-        return stream
-    }
-
-    private func unsubscribe(channel: String, id: Int) {
-        subscribers[channel]?[id] = nil
     }
 }
 

@@ -37,7 +37,7 @@ public final class PostgresBroker: EventBroker, Service {
     /// when the database cannot be reached within `timeout`.
     public func start(timeout: Duration = .seconds(20)) async throws(BrokerError) {
         let client = self.client
-        state.set(runner: Task { await client.run() })
+        state.add(Task { await client.run() })
         let deadline = ContinuousClock.now + timeout
         while true {
             do {
@@ -57,8 +57,8 @@ public final class PostgresBroker: EventBroker, Service {
             stop()
             throw .unavailable("cannot read channel sequences: \(String(reflecting: error))")
         }
-        state.set(listener: Task { await self.listen() })
-        state.set(pruner: Task { await self.prune() })
+        state.add(Task { await self.listen() })
+        state.add(Task { await self.prune() })
     }
 
     /// Waits for graceful shutdown, then stops listening and closes the pool.
@@ -230,9 +230,7 @@ final class LockedState: @unchecked Sendable {
     private var seenSeq: [String: Int64] = [:]
     private var publishedCount = 0
 
-    func set(runner task: Task<Void, Never>) { lock.withLock { tasks.append(task) } }
-    func set(listener task: Task<Void, Never>) { lock.withLock { tasks.append(task) } }
-    func set(pruner task: Task<Void, Never>) { lock.withLock { tasks.append(task) } }
+    func add(_ task: Task<Void, Never>) { lock.withLock { tasks.append(task) } }
     func cancelAll() { lock.withLock { tasks.forEach { $0.cancel() }; tasks = [] } }
     func seen(_ channel: String) -> Int64 { lock.withLock { seenSeq[channel] ?? 0 } }
     func setSeen(_ channel: String, _ seq: Int64) { lock.withLock { seenSeq[channel] = max(seenSeq[channel] ?? 0, seq) } }

@@ -31,7 +31,6 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
     let admission: SocketAdmission
     let settings: SocketSettings
     let gateway: SocketGateway
-    let eventLoop: any EventLoop
     private var context: ChannelHandlerContext?
     private var phase: Phase = .opening(held: [])
     private var lastSeq: Int64 = 0
@@ -44,14 +43,12 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
     private var timer: RepeatedTask?
     private var closeTimer: Scheduled<Void>?
 
-    init(id: String, admission: SocketAdmission, settings: SocketSettings, gateway: SocketGateway, eventLoop: any EventLoop,
-         rawWriter: RawFrameWriter) {
+    init(id: String, admission: SocketAdmission, settings: SocketSettings, gateway: SocketGateway, rawWriter: RawFrameWriter) {
         self.rawWriter = rawWriter
         self.id = id
         self.admission = admission
         self.settings = settings
         self.gateway = gateway
-        self.eventLoop = eventLoop
         self.bucket = TokenBucket(capacity: settings.rateBurst, perSecond: settings.ratePerSecond)
     }
 
@@ -59,8 +56,7 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        let interval = TimeAmount.nanoseconds(Int64(settings.effectivePingInterval.components.seconds) * 1_000_000_000
-            + settings.effectivePingInterval.components.attoseconds / 1_000_000_000)
+        let interval = TimeAmount.nanoseconds(Self.nanoseconds(settings.effectivePingInterval))
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         timer = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             loopBound.value.tick()

@@ -81,7 +81,7 @@ struct WebSocketHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                         let (id, accepted) = gateway.reserve(admission)
                         let rawWriter = RawFrameWriter()
                         let connection = SocketConnection(id: id, admission: admission, settings: gateway.settings, gateway: gateway,
-                                                          eventLoop: channel.eventLoop, rawWriter: rawWriter)
+                                                          rawWriter: rawWriter)
                         try channel.pipeline.syncOperations.addHandler(rawWriter, position: .first)
                         try channel.pipeline.syncOperations.addHandler(connection)
                         return UpgradeResult.websocket(Upgraded(connection: NIOLoopBound(connection, eventLoop: channel.eventLoop),
