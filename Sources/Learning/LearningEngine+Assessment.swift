@@ -4,9 +4,11 @@ import VectorStore
 
 extension LearningEngine {
     /// Grades a submission (by its item's key, or its supplied score), stores it, updates the
-    /// mastery of each concept of the item by BKT (with history), and publishes
-    /// `assessment_graded`, `mastery_updated` and `student_update` (unless `publishEvents` is
-    /// false: the demo's simulated past). Invalid submissions store nothing.
+    /// mastery of each concept of the item by BKT (with history), and publishes its events
+    /// together (unless `publishEvents` is false: the demo's simulated past): `assessment_graded`
+    /// and `mastery_updated` (with the student's new summary) to the class dashboard and the
+    /// student's channel, `student_update` to the student's channel. Invalid submissions store
+    /// nothing.
     public func submit(_ request: SubmissionRequest, publishEvents: Bool = true) async throws(LearningError) -> GradedSubmission {
         let student = try student(request.studentID)
         let item = try assessmentItem(request.itemID)
@@ -14,7 +16,8 @@ extension LearningEngine {
         let parameters = catalog.read { catalog in item.conceptIDs.map { catalog.concepts[$0]?.bkt ?? .standard } }
         let at = request.submittedAt ?? Date()
         let answerText = request.answer.map { String(decoding: $0.serialized(), as: UTF8.self) }
-        let graded: GradedSubmission = try await Self.database {
+        let concepts = self.concepts
+        let (graded, summary): (GradedSubmission, [String: JSONValue]) = try await Self.database {
             try await pool.write { db in
                 try db.execute(sql: """
                     INSERT INTO learning_submissions (student_id, item_id, answer, score, correct, submitted_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -37,26 +40,33 @@ extension LearningEngine {
                         """, arguments: [student.id, conceptID, submissionID, before, after, at.timeIntervalSince1970])
                     changes.append(MasteryChange(conceptID: conceptID, before: before, after: after, attempts: attempts))
                 }
-                return GradedSubmission(id: submissionID, studentID: student.id, classID: student.classID, itemID: item.id,
-                                        answer: request.answer, score: score, correct: score >= 0.5, submittedAt: at, mastery: changes)
+                let graded = GradedSubmission(id: submissionID, studentID: student.id, classID: student.classID, itemID: item.id,
+                                              answer: request.answer, score: score, correct: score >= 0.5, submittedAt: at, mastery: changes)
+                guard publishEvents else { return (graded, [:]) }
+                return (graded, try Self.summary(db, student: student.id, concepts: concepts))
             }
         }
-        guard publishEvents else { return graded }
-        await publish("assessment_graded", student: student, classID: nil, fields: [
-            "data": ["submission_id": .int(graded.id), "item_id": .string(item.id), "score": .double(score),
-                     "correct": .bool(graded.correct), "concept_ids": .array(item.conceptIDs.map { .string($0) }),
-                     "submitted_at": .double(at.timeIntervalSince1970)],
+        guard publishEvents, let publisher else { return graded }
+        // The summary's numbers without the full mastery map (that is in the profile and the
+        // roster): the dashboard needs them for its roster line; the changed concepts are in
+        // the events.
+        var numbers = summary
+        numbers["mastery"] = nil
+        let changed = JSONValue.object(Dictionary(uniqueKeysWithValues: graded.mastery.map { ($0.conceptID, JSONValue.double($0.after)) }))
+        var update = numbers
+        update["mastery"] = changed
+        await publisher.publish([
+            event("assessment_graded", student: student, classID: nil, fields: [
+                "data": ["submission_id": .int(graded.id), "item_id": .string(item.id), "score": .double(score),
+                         "correct": .bool(graded.correct), "concept_ids": .array(item.conceptIDs.map { .string($0) }),
+                         "submitted_at": .double(Self.milliseconds(at))],
+            ]),
+            event("mastery_updated", student: student, classID: nil, fields: [
+                "data": changed, "changes": .array(graded.mastery.map(\.json)), "summary": .object(numbers),
+            ]),
+            event("student_update", student: student, classID: nil, fields: ["data": .object(update)],
+                  channels: ["student:\(student.id)"]),
         ])
-        await publish("mastery_updated", student: student, classID: nil, fields: [
-            "data": .object(Dictionary(uniqueKeysWithValues: graded.mastery.map { ($0.conceptID, JSONValue.double($0.after)) })),
-            "changes": .array(graded.mastery.map(\.json)),
-        ])
-        // The summary's numbers, with the mastery of the concepts this submission changed (a
-        // delta: the full map is in the profile and the roster).
-        if case .object(var summary)? = try? await studentSummary(student) {
-            summary["mastery"] = .object(Dictionary(uniqueKeysWithValues: graded.mastery.map { ($0.conceptID, JSONValue.double($0.after)) }))
-            await publish("student_update", student: student, classID: nil, fields: ["data": .object(summary)])
-        }
         return graded
     }
 
@@ -144,18 +154,23 @@ extension LearningEngine {
     /// Submissions, average score, last activity and mastery summary of a student.
     func studentSummary(_ student: Student) async throws(LearningError) -> JSONValue {
         let concepts = self.concepts
-        let (activity, mastery): (Row?, [Row]) = try await Self.database {
-            try await pool.read { db in
-                (try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, AVG(score) AS avg, MAX(submitted_at) AS last FROM learning_submissions WHERE student_id = ?",
-                                  arguments: [student.id]),
-                 try Row.fetchAll(db, sql: "SELECT concept_id, p_known FROM learning_mastery WHERE student_id = ?", arguments: [student.id]))
-            }
-        }
+        return .object(try await Self.database {
+            try await pool.read { db in try Self.summary(db, student: student.id, concepts: concepts) }
+        })
+    }
+
+    /// A student's summary as read in `db` (inside a submission's transaction it includes the
+    /// submission).
+    static func summary(_ db: Database, student: String, concepts: [Concept]) throws -> [String: JSONValue] {
+        let activity = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, AVG(score) AS avg, MAX(submitted_at) AS last FROM learning_submissions WHERE student_id = ?",
+                                        arguments: [student])
         var known: [String: Double] = [:]
-        for row in mastery { known[row["concept_id"]] = row["p_known"] }
-        var fields = Self.summaryFields(known: known, concepts: concepts, activity: activity)
+        for row in try Row.fetchAll(db, sql: "SELECT concept_id, p_known FROM learning_mastery WHERE student_id = ?", arguments: [student]) {
+            known[row["concept_id"]] = row["p_known"]
+        }
+        var fields = summaryFields(known: known, concepts: concepts, activity: activity)
         fields["concepts"] = .int(Int64(concepts.count))
-        return .object(fields)
+        return fields
     }
 
     /// Activity and mastery fields shared by a profile and a roster entry: submissions, average

@@ -121,14 +121,26 @@ public final class LearningEngine: Sendable {
 
     // MARK: - Events
 
+    /// Seconds since 1970 to the millisecond (event times: shorter to send and parse than the
+    /// full double).
+    static func milliseconds(_ date: Date) -> Double {
+        (date.timeIntervalSince1970 * 1000).rounded() / 1000
+    }
+
     func publish(_ type: String, student: Student?, classID: String?, fields: [String: JSONValue]) async {
-        guard let publisher else { return }
+        await publisher?.publish(event(type, student: student, classID: classID, fields: fields))
+    }
+
+    /// An event with the original design's common fields (`type`, `student_id`, `class_id`,
+    /// `timestamp` in seconds, to the millisecond), for the class dashboard and the student's
+    /// channel unless `channels` names others.
+    func event(_ type: String, student: Student?, classID: String?, fields: [String: JSONValue], channels: [String]? = nil) -> RealtimeEvent {
         var object = fields
         object["type"] = .string(type)
         object["student_id"] = .optional(student?.id)
         object["class_id"] = .optional(classID ?? student?.classID)
-        object["timestamp"] = .double(Date().timeIntervalSince1970)
-        await publisher.publish(RealtimeEvent(type: type, classID: classID ?? student?.classID, studentID: student?.id,
-                                              body: JSONValue.object(object).serialized()))
+        object["timestamp"] = .double(Self.milliseconds(Date()))
+        return RealtimeEvent(type: type, classID: classID ?? student?.classID, studentID: student?.id,
+                             body: JSONValue.object(object).serialized(), channels: channels)
     }
 }

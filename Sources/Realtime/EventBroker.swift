@@ -27,9 +27,11 @@ public enum BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
 /// receive every event of every channel in sequence order exactly once, and recent events can be
 /// replayed.
 public protocol EventBroker: EventPublisher {
-    /// Adds a sink that receives every delivered event, per channel in sequence order. Sinks are
-    /// called synchronously on the broker's delivery path: they must return quickly.
-    func addSink(_ sink: @escaping @Sendable (DeliveredEvent) -> Void) async
+    /// Adds a sink that receives every delivered event, per channel in sequence order, in
+    /// batches: the events published together (`publish(_:)` with several events) or read
+    /// together arrive in one call. Sinks are called synchronously on the broker's delivery path:
+    /// they must return quickly.
+    func addSink(_ sink: @escaping @Sendable ([DeliveredEvent]) -> Void) async
     /// The events of `channel` after `since`, or `.resyncRequired` when some are no longer kept.
     func replay(channel: String, since: Int64) async throws(BrokerError) -> Replay
     /// The channel's last sequence number (0 when nothing was published).

@@ -6,7 +6,7 @@ public actor EventHub: EventBroker {
 
     private var sequences: [String: Int64] = [:]
     private var recent: [String: RecentEvents] = [:]
-    private var sinks: [@Sendable (DeliveredEvent) -> Void] = []
+    private var sinks: [@Sendable ([DeliveredEvent]) -> Void] = []
     /// Events kept per channel.
     public let retention: Int
     /// Events published since start.
@@ -17,29 +17,44 @@ public actor EventHub: EventBroker {
     }
 
     public func publish(_ event: RealtimeEvent) {
-        published += 1
-        for channel in event.channels {
-            let seq = (sequences[channel] ?? 0) + 1
-            sequences[channel] = seq
-            deliver(DeliveredEvent(channel: channel, seq: seq, event: event))
+        publish([event])
+    }
+
+    /// Numbers the events in order (per channel) and hands them to the sinks in one call.
+    public func publish(_ events: [RealtimeEvent]) {
+        var batch: [DeliveredEvent] = []
+        for event in events {
+            published += 1
+            for channel in event.channels {
+                let seq = (sequences[channel] ?? 0) + 1
+                sequences[channel] = seq
+                batch.append(DeliveredEvent(channel: channel, seq: seq, event: event))
+            }
         }
+        deliver(batch)
     }
 
-    /// Records and hands out an event whose sequence number was assigned elsewhere (by a broker
-    /// shared between nodes). Events at or below the channel's last sequence number are ignored,
-    /// so a redelivery is harmless.
-    public func accept(_ delivered: DeliveredEvent) {
-        guard delivered.seq > (sequences[delivered.channel] ?? 0) else { return }
-        sequences[delivered.channel] = delivered.seq
-        deliver(delivered)
+    /// Records and hands out events whose sequence numbers were assigned elsewhere (by a broker
+    /// shared between nodes), in order. Events at or below their channel's last sequence number
+    /// are ignored, so a redelivery is harmless.
+    public func accept(_ events: [DeliveredEvent]) {
+        var batch: [DeliveredEvent] = []
+        for delivered in events where delivered.seq > (sequences[delivered.channel] ?? 0) {
+            sequences[delivered.channel] = delivered.seq
+            batch.append(delivered)
+        }
+        deliver(batch)
     }
 
-    private func deliver(_ delivered: DeliveredEvent) {
-        recent[delivered.channel, default: RecentEvents()].append(delivered, keeping: retention)
-        for sink in sinks { sink(delivered) }
+    private func deliver(_ batch: [DeliveredEvent]) {
+        guard !batch.isEmpty else { return }
+        for delivered in batch {
+            recent[delivered.channel, default: RecentEvents()].append(delivered, keeping: retention)
+        }
+        for sink in sinks { sink(batch) }
     }
 
-    public func addSink(_ sink: @escaping @Sendable (DeliveredEvent) -> Void) {
+    public func addSink(_ sink: @escaping @Sendable ([DeliveredEvent]) -> Void) {
         sinks.append(sink)
     }
 

@@ -37,4 +37,14 @@ public struct RealtimeEvent: Sendable, Equatable {
 /// Where the domain publishes events.
 public protocol EventPublisher: Sendable {
     func publish(_ event: RealtimeEvent) async
+    /// Publishes events that belong together (a grading's events), in order. Brokers hand them
+    /// on in one go, so a subscriber of several of them receives them in one write.
+    func publish(_ events: [RealtimeEvent]) async
+}
+
+extension EventPublisher {
+    /// One at a time, in order.
+    public func publish(_ events: [RealtimeEvent]) async {
+        for event in events { await publish(event) }
+    }
 }

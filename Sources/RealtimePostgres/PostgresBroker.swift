@@ -125,7 +125,7 @@ public final class PostgresBroker: EventBroker, Service {
 
     public var publishedCount: Int { state.published }
 
-    public func addSink(_ sink: @escaping @Sendable (DeliveredEvent) -> Void) async {
+    public func addSink(_ sink: @escaping @Sendable ([DeliveredEvent]) -> Void) async {
         await hub.addSink(sink)
     }
 
@@ -163,11 +163,14 @@ public final class PostgresBroker: EventBroker, Service {
             SELECT seq, type, class_id, student_id, body FROM lodestar_events
             WHERE channel = \(channel) AND seq > \(after) ORDER BY seq LIMIT 10000
             """, logger: logger)
+        var batch: [DeliveredEvent] = []
         for try await (seq, type, classID, studentID, body) in rows.decode((Int64, String, String?, String?, String).self) {
             let event = RealtimeEvent(type: type, classID: classID, studentID: studentID, body: Array(body.utf8), channels: [channel])
-            state.setSeen(channel, seq)
-            await hub.accept(DeliveredEvent(channel: channel, seq: seq, event: event))
+            batch.append(DeliveredEvent(channel: channel, seq: seq, event: event))
         }
+        guard let last = batch.last else { return }
+        state.setSeen(channel, last.seq)
+        await hub.accept(batch)
     }
 
     /// Keeps the last `retention` events of each channel.

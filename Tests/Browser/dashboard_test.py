@@ -106,6 +106,12 @@ def main():
         if before == expected:
             fail(f"mastery of {concept} did not change ({before}); pick another item")
         print(f"ok: roster cell {concept} of student_001 {before} -> {expected} in {elapsed * 1000:.0f} ms", flush=True)
+        # the roster line's numbers follow too (from mastery_updated's summary)
+        profile = http("GET", f"{base}/api/v1/students/student_001", token)
+        average = f"{profile['average_score']:.2f}"
+        avg_cell = '#roster-body tr[data-student-id="student_001"] td.avg-score'
+        WebDriverWait(driver, 2, poll_frequency=0.05).until(lambda d: d.find_element(By.CSS_SELECTOR, avg_cell).text == average)
+        print(f"ok: average score of student_001 shows {average}", flush=True)
         feed = driver.find_elements(By.CSS_SELECTOR, "#feed li[data-type='assessment_graded']")
         if not feed:
             fail("the live feed does not list the graded assessment")
@@ -121,7 +127,7 @@ def main():
         http("POST", f"{base}/api/v1/assessments/submit", token,
              {"student_id": "student_002", "item_id": item["id"], "answer": "-1"})
         wait.until(lambda d: "connected" in d.find_element(By.ID, "connection-indicator").get_attribute("class").split()
-                   and d.execute_script("return window.lodestarDashboard.state.lastSeq") >= seq_before + 3)
+                   and d.execute_script("return window.lodestarDashboard.state.lastSeq") >= seq_before + 2)
         replayed = driver.find_elements(By.CSS_SELECTOR, "#feed li[data-type='assessment_graded']")
         if not any("student_002" in li.text for li in replayed):
             fail("the event published while disconnected was not replayed")

@@ -66,7 +66,9 @@ import VectorStore
         #expect(graded2[0]["student_id"] == "s1" && graded2[0]["class_id"] == "k1" && graded2[0]["data"]?["score"] == .double(1))
         let mastery = await world.events.bodies("mastery_updated")
         #expect(mastery.count == 3 && mastery[0]["data"]?["a"] == .double(graded.mastery[0].after))
-        #expect(await world.events.bodies("student_update").count == 3)
+        #expect(mastery[2]["summary"]?["submissions"] == .int(3) && mastery[2]["summary"]?["mastery"] == nil)
+        let updates = await world.events.events.filter { $0.type == "student_update" }
+        #expect(updates.count == 3 && updates.allSatisfy { $0.channels == ["student:s1"] })
     }
 
     @Test func badSubmissionsStoreNothing() async throws {

@@ -23,6 +23,8 @@ final class RawWebSocket: @unchecked Sendable {
     /// The HTTP status of the handshake and the body of a refusal.
     private(set) var status = 0
     private(set) var refusalBody = ""
+    /// Successful reads from the socket so far (how many pieces the bytes came in).
+    private(set) var reads = 0
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
@@ -207,6 +209,7 @@ final class RawWebSocket: @unchecked Sendable {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         guard count > 0 else { return false }
+        reads += 1
         buffer += chunk[..<count]
         return true
     }

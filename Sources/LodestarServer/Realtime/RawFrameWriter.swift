@@ -20,6 +20,9 @@ final class RawFrameWriter: ChannelOutboundHandler, RemovableChannelHandler {
         if flush { context.flush() }
     }
 
+    /// Sends what was written without a flush.
+    func flush() { context?.flush() }
+
     /// A final text frame carrying `payload`, encoded as a server sends it (no mask).
     static func textFrame(_ payload: some Collection<UInt8>) -> ByteBuffer {
         var frame = ByteBuffer()

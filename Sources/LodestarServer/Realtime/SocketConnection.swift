@@ -233,26 +233,30 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// A live event of this connection's channel (`frame` is its encoded text frame, shared by
-    /// every subscriber).
-    func deliver(_ event: DeliveredEvent, frame: ByteBuffer) {
+    /// Live events of this connection's channel, in order (each with its encoded text frame,
+    /// shared by every subscriber), written together and flushed once.
+    func deliver(_ events: [OutboundEvent]) {
         switch phase {
         case .opening(var held):
-            guard held.count < settings.maxQueuedMessages else { return slowConsumer() }
+            guard held.count + events.count <= settings.maxQueuedMessages else { return slowConsumer() }
             phase = .closing  // avoid a copy-on-write of `held`
-            held.append(event)
+            held.append(contentsOf: events.lazy.map(\.event))
             phase = .opening(held: held)
         case .live:
-            guard event.seq > lastSeq else { return }
-            sendEvent(event, frame: frame)
+            var wrote = false
+            for outbound in events where outbound.event.seq > lastSeq {
+                sendEvent(outbound.event, frame: outbound.frame, flush: false)
+                wrote = true
+            }
+            if wrote { rawWriter.flush() }
         case .closing, .closed:
             return
         }
     }
 
-    private func sendEvent(_ event: DeliveredEvent, frame: ByteBuffer) {
+    private func sendEvent(_ event: DeliveredEvent, frame: ByteBuffer, flush: Bool = true) {
         lastSeq = event.seq
-        sendFrame(frame)
+        sendFrame(frame, flush: flush)
     }
 
     private func sendText(_ payload: ByteBuffer) {
@@ -261,7 +265,7 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Writes an encoded data frame, counting it against the queue bound while the socket is not
     /// taking data.
-    private func sendFrame(_ frame: ByteBuffer) {
+    private func sendFrame(_ frame: ByteBuffer, flush: Bool = true) {
         guard let context else { return }
         switch phase {
         case .closing, .closed: return
@@ -271,7 +275,7 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
             queuedWhileBlocked += 1
             guard queuedWhileBlocked <= settings.maxQueuedMessages else { return slowConsumer() }
         }
-        rawWriter.write(frame, flush: true)
+        rawWriter.write(frame, flush: flush)
     }
 
     /// Writes a control frame (ping, pong) through the frame encoder.

@@ -10,8 +10,10 @@ import VectorStore
 /// keeps the counters `/ws/status` reports.
 ///
 /// Fan-out: the broker calls one sink per event; it encodes the message as one WebSocket frame and
-/// hands it to each event loop's shard, which writes it to that loop's subscribers of the channel
-/// (no task, lock, copy, encoding or promise per subscriber).
+/// queues it for each event loop's shard, which writes it to that loop's subscribers of the channel
+/// (no task, lock, copy, encoding or promise per subscriber). The events of one batch (a
+/// grading's, published together), and any that reach a shard before its loop gets to them, go
+/// out in one write per subscriber: one system call and one TCP segment instead of one per event.
 public final class SocketGateway: Sendable {
     /// Why connections were closed by the server (counted for `/ws/status`).
     enum Disconnect: String, CaseIterable {
@@ -52,16 +54,17 @@ public final class SocketGateway: Sendable {
         self.authority = authority
         self.classOfStudent = classOfStudent
         self.logger = logger
-        await broker.addSink { [weak self] event in self?.fanOut(event) }
+        await broker.addSink { [weak self] events in self?.fanOut(events) }
     }
 
     // MARK: - Fan-out
 
-    private func fanOut(_ event: DeliveredEvent) {
-        let frame = RawFrameWriter.textFrame(event.message)
+    private func fanOut(_ events: [DeliveredEvent]) {
+        let outbound = events.map { OutboundEvent(event: $0, frame: RawFrameWriter.textFrame($0.message)) }
         for shard in shards.withLockedValue({ Array($0.values) }) {
+            guard shard.enqueue(outbound) else { continue }  // a delivery is already scheduled
             shard.eventLoop.execute { [self] in
-                let count = shard.value.deliver(event, frame: frame)
+                let count = shard.value.deliver(shard.takeQueued())
                 if count > 0 { counters.withLockedValue { $0.delivered += count } }
             }
         }
@@ -218,10 +221,30 @@ public final class SocketGateway: Sendable {
 struct LoopShard: @unchecked Sendable {
     private let shard: SocketShard
     let eventLoop: any EventLoop
+    /// Events for the shard that its loop has not taken yet (filled by the broker's sink).
+    private let queued = NIOLockedValueBox([OutboundEvent]())
 
     init(shard: SocketShard, eventLoop: any EventLoop) {
         self.shard = shard
         self.eventLoop = eventLoop
+    }
+
+    /// Queues events for the shard; true when the queue was empty, so the caller schedules the
+    /// delivery (later events join the scheduled one until the loop takes them).
+    func enqueue(_ events: [OutboundEvent]) -> Bool {
+        queued.withLockedValue { queued in
+            let wasEmpty = queued.isEmpty
+            queued.append(contentsOf: events)
+            return wasEmpty
+        }
+    }
+
+    /// The queued events, oldest first; empties the queue.
+    func takeQueued() -> [OutboundEvent] {
+        queued.withLockedValue { queued in
+            defer { queued.removeAll(keepingCapacity: true) }
+            return queued
+        }
     }
 
     var value: SocketShard {
@@ -243,10 +266,35 @@ final class SocketShard {
         if byChannel[connection.admission.channel]?.isEmpty == true { byChannel[connection.admission.channel] = nil }
     }
 
-    /// Hands an event to the channel's connections; returns how many there were.
-    func deliver(_ event: DeliveredEvent, frame: ByteBuffer) -> Int {
-        guard let connections = byChannel[event.channel] else { return 0 }
-        for connection in connections.values { connection.deliver(event, frame: frame) }
-        return connections.count
+    /// Hands events to their channels' connections (each connection gets its channel's events
+    /// in order, in one write); returns the number of deliveries.
+    func deliver(_ events: [OutboundEvent]) -> Int {
+        var count = 0
+        for (channel, batch) in OutboundEvent.byChannel(events) {
+            guard let connections = byChannel[channel] else { continue }
+            for connection in connections.values { connection.deliver(batch) }
+            count += connections.count * batch.count
+        }
+        return count
+    }
+}
+
+/// An event on its way to subscribers, with its encoded text frame (shared by all of them).
+struct OutboundEvent {
+    let event: DeliveredEvent
+    let frame: ByteBuffer
+
+    /// The events grouped by channel, each group in the original order.
+    static func byChannel(_ events: [OutboundEvent]) -> [(String, [OutboundEvent])] {
+        if let first = events.first, events.allSatisfy({ $0.event.channel == first.event.channel }) {
+            return [(first.event.channel, events)]
+        }
+        var order: [String] = []
+        var groups: [String: [OutboundEvent]] = [:]
+        for event in events {
+            if groups[event.event.channel] == nil { order.append(event.event.channel) }
+            groups[event.event.channel, default: []].append(event)
+        }
+        return order.map { ($0, groups[$0] ?? []) }
     }
 }

@@ -170,7 +170,7 @@
     if (message.type === "mastery_updated" && message.student_id) {
       const mastery = {};
       for (const change of message.changes || []) mastery[change.concept_id] = change.mastery;
-      updateStudent(message.student_id, { mastery });
+      updateStudent(message.student_id, Object.assign({}, message.summary || {}, { mastery }));
     }
     if (message.type === "recommendation_generated" && message.student_id && $("rec-student").textContent === "for " + message.student_id) {
       showRecommendations(message.student_id, message.recommendations || []);
