@@ -47,14 +47,13 @@ extension LearningEngine {
             }
         }
         guard publishEvents, let publisher else { return graded }
-        // The summary's numbers without the full mastery map (that is in the profile and the
-        // roster): the dashboard needs them for its roster line; the changed concepts are in
-        // the events.
-        var numbers = summary
-        numbers["mastery"] = nil
+        // The student's channel gets the summary with the changed concepts' mastery (the full map
+        // is in the profile and the roster); dashboards get the numbers of a roster line with
+        // mastery_updated (every dashboard socket parses them: nothing more).
         let changed = JSONValue.object(Dictionary(uniqueKeysWithValues: graded.mastery.map { ($0.conceptID, JSONValue.double($0.after)) }))
-        var update = numbers
+        var update = summary
         update["mastery"] = changed
+        let numbers = summary.filter { ["submissions", "average_score", "overall_mastery", "mastered_concepts"].contains($0.key) }
         await publisher.publish([
             event("assessment_graded", student: student, classID: nil, fields: [
                 "data": ["submission_id": .int(graded.id), "item_id": .string(item.id), "score": .double(score),

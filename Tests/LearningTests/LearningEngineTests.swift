@@ -66,7 +66,8 @@ import VectorStore
         #expect(graded2[0]["student_id"] == "s1" && graded2[0]["class_id"] == "k1" && graded2[0]["data"]?["score"] == .double(1))
         let mastery = await world.events.bodies("mastery_updated")
         #expect(mastery.count == 3 && mastery[0]["data"]?["a"] == .double(graded.mastery[0].after))
-        #expect(mastery[2]["summary"]?["submissions"] == .int(3) && mastery[2]["summary"]?["mastery"] == nil)
+        #expect(mastery[2]["summary"]?["submissions"] == .int(3) && mastery[2]["summary"]?["average_score"] == .double(0.5))
+        #expect(mastery[2]["summary"]?["mastery"] == nil && mastery[2]["summary"]?["last_activity"] == nil)
         let updates = await world.events.events.filter { $0.type == "student_update" }
         #expect(updates.count == 3 && updates.allSatisfy { $0.channels == ["student:s1"] })
     }
