@@ -17,6 +17,7 @@ extension LearningEngine {
         let at = request.submittedAt ?? Date()
         let answerText = request.answer.map { String(decoding: $0.serialized(), as: UTF8.self) }
         let concepts = self.concepts
+        let withEvents = publishEvents && publisher != nil
         let (graded, summary): (GradedSubmission, [String: JSONValue]) = try await Self.database {
             try await pool.write { db in
                 try db.execute(sql: """
@@ -42,11 +43,11 @@ extension LearningEngine {
                 }
                 let graded = GradedSubmission(id: submissionID, studentID: student.id, classID: student.classID, itemID: item.id,
                                               answer: request.answer, score: score, correct: score >= 0.5, submittedAt: at, mastery: changes)
-                guard publishEvents else { return (graded, [:]) }
+                guard withEvents else { return (graded, [:]) }
                 return (graded, try Self.summary(db, student: student.id, concepts: concepts))
             }
         }
-        guard publishEvents, let publisher else { return graded }
+        guard withEvents, let publisher else { return graded }
         // The student's channel gets the summary with the changed concepts' mastery (the full map
         // is in the profile and the roster); dashboards get the numbers of a roster line with
         // mastery_updated (every dashboard socket parses them: nothing more).

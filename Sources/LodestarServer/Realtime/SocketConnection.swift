@@ -224,12 +224,12 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
         if let since = admission.since, resync == nil {
             lastSeq = since
             for event in replay where event.seq > lastSeq {
-                sendEvent(event, frame: RawFrameWriter.textFrame(event.message))
+                sendEvent(event, frame: RawFrameWriter.textFrame(event.message), flush: true)
             }
             lastSeq = max(lastSeq, current)
         }
         for event in held where event.seq > lastSeq {
-            sendEvent(event, frame: RawFrameWriter.textFrame(event.message))
+            sendEvent(event, frame: RawFrameWriter.textFrame(event.message), flush: true)
         }
     }
 
@@ -254,7 +254,7 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func sendEvent(_ event: DeliveredEvent, frame: ByteBuffer, flush: Bool = true) {
+    private func sendEvent(_ event: DeliveredEvent, frame: ByteBuffer, flush: Bool) {
         lastSeq = event.seq
         sendFrame(frame, flush: flush)
     }

@@ -9,11 +9,12 @@ import VectorStore
 /// The WebSocket side of the service: admits connections, fans broker events out to them and
 /// keeps the counters `/ws/status` reports.
 ///
-/// Fan-out: the broker calls one sink per event; it encodes the message as one WebSocket frame and
-/// queues it for each event loop's shard, which writes it to that loop's subscribers of the channel
-/// (no task, lock, copy, encoding or promise per subscriber). The events of one batch (a
-/// grading's, published together), and any that reach a shard before its loop gets to them, go
-/// out in one write per subscriber: one system call and one TCP segment instead of one per event.
+/// Fan-out: the broker calls the sink with each batch of events; it encodes each message once as a
+/// WebSocket frame and queues the batch for each event loop's shard, which writes it to that loop's
+/// subscribers of the channels (no task, lock, copy, encoding or promise per subscriber). The events
+/// of one batch (a grading's, published together), and any that reach a shard before its loop gets
+/// to them, go out in one write per subscriber: one system call and one TCP segment instead of one
+/// per event.
 public final class SocketGateway: Sendable {
     /// Why connections were closed by the server (counted for `/ws/status`).
     enum Disconnect: String, CaseIterable {
