@@ -9,8 +9,12 @@ and samples each server's resident memory during the run: (peak - before) / subs
 memory per connection. Prints one line per run and the p99 ratio at each size.
 
   swift build -c release --product lodestar
-  python3 Benchmarks/ws_fanout_compare.py [--sizes 1000,5000,10000] [--events 50]
+  python3 Benchmarks/ws_fanout_compare.py [--sizes 1000,5000,10000] [--events 50] [--pairs 1]
       [--python ~/.cache/lodestar-anchors/venv/bin/python]   # has fastapi, uvicorn, picows, uvloop
+
+With --pairs N each size is measured N times, Lodestar and the seed back to back each time (the
+machine is shared and both the seed's stalls and the client's own cost vary from run to run); the
+ratio of every pair is printed, then their median.
 """
 import argparse, os, pathlib, re, socket, subprocess, sys, tempfile, threading, time
 
@@ -76,6 +80,7 @@ def main():
     ap.add_argument("--python", default=os.path.expanduser("~/.cache/lodestar-anchors/venv/bin/python"))
     ap.add_argument("--sizes", default="1000,5000,10000"); ap.add_argument("--events", type=int, default=50)
     ap.add_argument("--client", default="picows"); ap.add_argument("--seed-max", type=int, default=10000)
+    ap.add_argument("--pairs", type=int, default=1)
     a = ap.parse_args()
     sizes = [int(x) for x in a.sizes.split(",")]
 
@@ -95,25 +100,34 @@ def main():
         print(f"# {time.strftime('%Y-%m-%d %H:%M')} events={a.events} client={a.client} (ws_fanout.py on the same 2 cores)")
         results = {}
         for n in sizes:
-            for name in ["lodestar", "seed"]:
-                if name == "seed" and n > a.seed_max:
-                    continue
-                if name == "lodestar":
-                    line, before, peak, per = fanout(a.python, lodestar.pid, f"ws://127.0.0.1:{port}/ws/dashboard/class_001?token={token}",
-                                                     f"http://127.0.0.1:{port}/api/v1/assessments/submit", body,
-                                                     [f"Authorization: Bearer {token}"], n, a.events, a.client)
-                else:
-                    line, before, peak, per = fanout(a.python, seed.pid, f"ws://127.0.0.1:{seed_port}/ws/dashboard/class_001",
-                                                     f"http://127.0.0.1:{seed_port}/api/assessments/submit", body, [], n, a.events, a.client)
-                results[(name, n)] = line
-                print(f"{name:8s} n={n:6d} {line} | server_rss_mb before={before:.0f} peak={peak:.0f} per_connection_kb={per:.1f}",
-                      flush=True)
-                time.sleep(2)
+            for pair in range(max(1, a.pairs)):
+                for name in ["lodestar", "seed"]:
+                    if name == "seed" and n > a.seed_max:
+                        continue
+                    if name == "lodestar":
+                        line, before, peak, per = fanout(a.python, lodestar.pid, f"ws://127.0.0.1:{port}/ws/dashboard/class_001?token={token}",
+                                                         f"http://127.0.0.1:{port}/api/v1/assessments/submit", body,
+                                                         [f"Authorization: Bearer {token}"], n, a.events, a.client)
+                    else:
+                        line, before, peak, per = fanout(a.python, seed.pid, f"ws://127.0.0.1:{seed_port}/ws/dashboard/class_001",
+                                                         f"http://127.0.0.1:{seed_port}/api/assessments/submit", body, [], n, a.events, a.client)
+                    results[(name, n, pair)] = line
+                    print(f"{name:8s} n={n:6d} {line} | server_rss_mb before={before:.0f} peak={peak:.0f} per_connection_kb={per:.1f}",
+                          flush=True)
+                    time.sleep(2)
         for n in sizes:
-            if ("seed", n) in results:
-                ours, theirs = field(results[("lodestar", n)], "p99_ms"), field(results[("seed", n)], "p99_ms")
+            ratios = []
+            for pair in range(max(1, a.pairs)):
+                if ("seed", n, pair) not in results:
+                    continue
+                ours, theirs = field(results[("lodestar", n, pair)], "p99_ms"), field(results[("seed", n, pair)], "p99_ms")
+                ratios.append(ours / theirs)
                 print(f"n={n}: p99 lodestar/seed = {ours:.2f}/{theirs:.2f} ms = {ours / theirs:.3f} "
-                      f"(p50 {field(results[('lodestar', n)], 'p50_ms'):.2f}/{field(results[('seed', n)], 'p50_ms'):.2f} ms)")
+                      f"(p50 {field(results[('lodestar', n, pair)], 'p50_ms'):.2f}/{field(results[('seed', n, pair)], 'p50_ms'):.2f} ms)")
+            if len(ratios) > 1:
+                ordered = sorted(ratios)
+                median = ordered[len(ordered) // 2] if len(ordered) % 2 else (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
+                print(f"n={n}: p99 ratio over {len(ratios)} pairs: median {median:.3f}, min {ordered[0]:.3f}, max {ordered[-1]:.3f}")
     finally:
         for p in (lodestar, seed):
             p.terminate()

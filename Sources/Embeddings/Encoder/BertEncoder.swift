@@ -125,7 +125,7 @@ struct BertEncoder: Sendable {
         let split = work >= 2 * Self.minimumSplitWork(executor) ? executor : ParallelExecutor(threads: 1)
         let packed = rows < PackedGEMM.rowLimit && PackedGEMM.isAvailable
         let granularity = packed ? PackedGEMM.panelWidth : 64
-        layer.transposed.withUnsafeBufferPointer { weight in
+        let weight = layer.transposed
         layer.bias.withUnsafeBufferPointer { bias in
             split.forChunks(layer.outputs, granularity: granularity) { columns in
                 if start == .bias {
@@ -141,11 +141,11 @@ struct BertEncoder: Sendable {
                 } else {
                     BLAS.gemmAB(m: rows, n: columns.count, k: layer.inputs,
                                 a: input, lda: layer.inputs,
-                                b: weight.baseAddress! + columns.lowerBound, ldb: layer.outputs,
+                                b: weight + columns.lowerBound, ldb: layer.outputs,
                                 beta: 1, c: output + columns.lowerBound, ldc: layer.outputs)
                 }
             }
-        }}
+        }
     }
 
     /// `x = LayerNorm(x + bias)` row by row.

@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Float memory for the encoder's large matrices (weights and activations), aligned to 2 MiB and,
+/// on Linux, advised for transparent huge pages.
+///
+/// `cblas_sgemm` packs its operands by walking rows that are several KB apart (a 1,536-wide weight
+/// row is 6 KB), so with 4 KB pages nearly every row it reads costs a TLB miss; with 2 MiB pages the
+/// whole layer's weights take a few TLB entries. Measured on the throughput job (5,000 glosses,
+/// batch 32, 2 threads), alternating with the build before: 2.2% less time on average over 8 pairs
+/// (-7% to +2%), as with glibc's `malloc.hugetlb` tunable on every allocation. No measurable change
+/// in batch-1 latency. Sizes under 1 MiB get ordinary cache-line-aligned memory.
+///
+/// Unchecked in release: callers index within `count`. The memory is zero-initialised; the owner
+/// writes it while building the weights and only reads it afterwards (which makes sharing it across
+/// threads safe), or uses it as a single worker's scratch space.
+final class HugePageBuffer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Float>
+    let count: Int
+
+    private static let hugePage = 2 << 20
+
+    init(count: Int) {
+        precondition(count >= 0, "negative buffer size")
+        self.count = count
+        let bytes = max(count, 16) * MemoryLayout<Float>.stride
+        let large = bytes >= Self.hugePage / 2
+        let alignment = large ? Self.hugePage : 64
+        let size = large ? (bytes + Self.hugePage - 1) / Self.hugePage * Self.hugePage : bytes
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, alignment, size) == 0, let raw else {
+            preconditionFailure("out of memory allocating \(size) bytes for the encoder")
+        }
+        #if os(Linux)
+        if large { _ = madvise(raw, size, MADV_HUGEPAGE) }
+        #endif
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        base = raw.bindMemory(to: Float.self, capacity: size / MemoryLayout<Float>.stride)
+    }
+
+    deinit { free(base) }
+}
