@@ -26,11 +26,18 @@ if ! pg_lsclusters -h 2>/dev/null | grep -q online; then
     $SUDO pg_createcluster "$VERSION" main >&2
     CLUSTER="$VERSION main"
   fi
-  $SUDO pg_ctlcluster $CLUSTER start >&2
+  # After an unclean shutdown pg_ctlcluster can report a failure while the server recovers and
+  # comes up; whether it is up is checked below.
+  $SUDO pg_ctlcluster $CLUSTER start >&2 || echo "pg_ctlcluster $CLUSTER start reported a failure; waiting for the server" >&2
 fi
 PSQL=(psql -v ON_ERROR_STOP=1 -qtA)
 as_postgres() { if [[ $(id -u) -eq 0 ]]; then su postgres -c "$1"; else sudo -u postgres bash -c "$1"; fi; }
-for _ in $(seq 1 30); do as_postgres "psql -qtAc 'SELECT 1'" >/dev/null 2>&1 && break; sleep 0.5; done
+READY=0
+for _ in $(seq 1 60); do as_postgres "psql -qtAc 'SELECT 1'" >/dev/null 2>&1 && { READY=1; break; }; sleep 0.5; done
+if [[ $READY -ne 1 ]]; then
+  echo "PostgreSQL is not accepting connections (see /var/log/postgresql/); the two-node test needs it" >&2
+  exit 1
+fi
 if [[ "$(as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='lodestar'\"")" != "1" ]]; then
   as_postgres "psql -qc \"CREATE ROLE lodestar LOGIN PASSWORD 'lodestar'\"" >&2
 fi
