@@ -79,6 +79,14 @@ import Testing
         guard case .weights(.shapeMismatch)? = Self.loadError(shape) else {
             Issue.record("mismatched intermediate_size must be a shape error"); return
         }
+        // The weights' memory is sized from the configuration: an absurd size is caught against the
+        // file's shapes before anything is allocated.
+        let huge = try Self.modelCopy()
+        try Self.editJSON(huge.appendingPathComponent("config.json")) { $0["intermediate_size"] = 1 << 40 }
+        guard case .weights(.shapeMismatch(let tensor, _, _))? = Self.loadError(huge) else {
+            Issue.record("an intermediate_size of 2^40 must be a shape error"); return
+        }
+        #expect(tensor == "encoder.layer.0.intermediate.dense.weight")
         let length = try Self.modelCopy()
         try Self.editJSON(length.appendingPathComponent("sentence_bert_config.json")) { $0["max_seq_length"] = 4096 }
         guard case .invalidValue(_, "max_seq_length", _)? = Self.loadError(length) else {

@@ -64,17 +64,6 @@ struct BertWeights: Sendable {
         func tensor(_ name: String, _ shape: [Int]) throws(SafeTensorsError) -> [Float] {
             try file.floats(prefix + name, shape: shape)
         }
-        // Every layer's transposed weights in one huge-page arena, one after another.
-        let perLayer = 4 * h * h + 2 * h * c.intermediateSize
-        let arena = HugePageBuffer(count: c.layerCount * perLayer)
-        var offset = 0
-        func place(_ weight: [Float], bias: [Float], out: Int, in: Int) -> Linear {
-            defer { offset += out * `in` }
-            return Linear(weight: weight, bias: bias, outputs: out, inputs: `in`, arena: arena, offset: offset)
-        }
-        func linear(_ name: String, out: Int, in: Int) throws(SafeTensorsError) -> Linear {
-            place(try tensor(name + ".weight", [out, `in`]), bias: try tensor(name + ".bias", [out]), out: out, in: `in`)
-        }
         func weight(_ name: String, out: Int, in: Int) throws(SafeTensorsError) -> [Float] {
             try tensor(name + ".weight", [out, `in`])
         }
@@ -90,6 +79,29 @@ struct BertWeights: Sendable {
         positionEmbeddings = try tensor("embeddings.position_embeddings.weight", [c.maxPositionEmbeddings, h])
         tokenTypeEmbeddings = try tensor("embeddings.token_type_embeddings.weight", [c.typeVocabularySize, h])
         embeddingNorm = try norm("embeddings.LayerNorm")
+        // Every layer's transposed weights go to one huge-page arena, one after another. It is sized
+        // from the configuration, so first check that the file holds those shapes: a configuration
+        // that does not match its weights is a typed error, not a huge allocation.
+        let i = c.intermediateSize
+        for index in 0..<c.layerCount {
+            let base = prefix + "encoder.layer.\(index)."
+            for (name, shape) in [("attention.self.query", [h, h]), ("attention.self.key", [h, h]), ("attention.self.value", [h, h]),
+                                  ("attention.output.dense", [h, h]), ("intermediate.dense", [i, h]), ("output.dense", [h, i])] {
+                let full = base + name + ".weight"
+                guard let info = file.tensors[full] else { throw .missingTensor(full) }
+                guard info.shape == shape else { throw .shapeMismatch(tensor: full, expected: shape, actual: info.shape) }
+            }
+        }
+        let arena = HugePageBuffer(count: c.layerCount * (4 * h * h + 2 * h * i))
+        var offset = 0
+        func place(_ weight: [Float], bias: [Float], out: Int, in: Int) -> Linear {
+            defer { offset += out * `in` }
+            return Linear(weight: weight, bias: bias, outputs: out, inputs: `in`, arena: arena, offset: offset)
+        }
+        func linear(_ name: String, out: Int, in: Int) throws(SafeTensorsError) -> Linear {
+            place(try tensor(name + ".weight", [out, `in`]), bias: try tensor(name + ".bias", [out]), out: out, in: `in`)
+        }
+
         var layers: [Layer] = []
         for index in 0..<c.layerCount {
             let base = "encoder.layer.\(index)."
