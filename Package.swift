@@ -126,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VectorStoreTests",
-            dependencies: ["VectorStore"]
+            dependencies: ["VectorStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "LearningTests",

@@ -38,13 +38,14 @@ public final class Store: Sendable {
         var configuration = Configuration()
         configuration.maximumReaderCount = 8
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // Durable commits: an acknowledged write survives power loss, not just a crash.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         let path = (directory as NSString).appendingPathComponent("lodestar.sqlite")
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // Durable commits: an acknowledged write survives power loss, not just a crash (the
+            // WAL is synced at every commit). Set on the pool's one writer connection after the
+            // pool is open: GRDB sets `synchronous = NORMAL` when it turns WAL on, after any
+            // `prepareDatabase` hook has run.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Schema.migrator().migrate(pool)
         } catch {
             throw .storage("cannot open database \(path): \(error)")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import VectorIndex
 @testable import VectorStore
@@ -20,6 +21,21 @@ import VectorIndex
                                                              filter: .compare(key: "half", op: .eq, value: .bool(true)),
                                                              include: [.documents, .metadatas, .distances]))
         return (all, found)
+    }
+
+    /// Commits are synced (`synchronous = FULL` on the connection that writes, i.e. the WAL is
+    /// fsynced at each commit), also when the store is reopened; GRDB's WAL set-up would leave NORMAL.
+    @Test func writesAreSyncedAtCommit() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        for _ in 0..<2 {
+            let store = try Store(directory: dir.path, embedder: nil)
+            let mode = try store.database.writeWithoutTransaction { db in
+                (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+            }
+            #expect(mode.0 == "wal")
+            #expect(mode.1 == 2)  // FULL
+        }
     }
 
     @Test func restartKeepsDataAndResults() async throws {
