@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Synchronization
 import Testing
 @testable import LodestarServer
 
@@ -76,5 +77,22 @@ import Testing
         #expect(try TokenAuthority.secret(configured: "configured-secret-value", dataDirectory: directory) == "configured-secret-value")
         #expect(TokenAuthority.parseDuration("24h") == 86400 && TokenAuthority.parseDuration("90") == 90)
         #expect(TokenAuthority.parseDuration("x") == nil && TokenAuthority.parseDuration("-5m") == nil)
+    }
+
+    /// Several first uses at once on a fresh directory (as when processes start together) agree on
+    /// one secret, and leave no temporary file behind.
+    @Test func concurrentFirstUsesAgreeOnOneSecret() throws {
+        for _ in 0..<20 {
+            let directory = NSTemporaryDirectory() + "lodestar-secret-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let results = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                let secret = (try? TokenAuthority.secret(configured: nil, dataDirectory: directory)) ?? "error"
+                results.withLock { $0.append(secret) }
+            }
+            let secrets = results.withLock { $0 }
+            #expect(secrets.count == 8 && Set(secrets).count == 1 && secrets[0].count == 64)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["jwt-secret"])
+        }
     }
 }

@@ -47,19 +47,31 @@ public struct TokenAuthority: Sendable {
         }
         var generator = SystemRandomNumberGenerator()
         let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        // Create with 0600 before writing, so the secret is never readable by others.
-        let temporary = path + ".tmp-\(getpid())"
-        guard manager.createFile(atPath: temporary, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw .secretUnreadable("cannot write \(temporary)")
+        // Written to a private temporary file created 0600 (never readable by others, not even
+        // briefly), synced, then linked into place: `link` fails when the secret already exists, so
+        // when several processes start on a fresh directory the first one's secret wins and every
+        // one of them reads that file.
+        let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max, using: &generator))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .secretUnreadable("cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        let bytes = Array((secret + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        defer { unlink(temporary) }
+        guard written == bytes.count, synced else { throw .secretUnreadable("cannot write \(temporary)") }
+        if link(temporary, path) != 0, errno != EEXIST {
+            throw .secretUnreadable("cannot create \(path): \(String(cString: strerror(errno)))")
         }
-        if rename(temporary, path) != 0 {
-            // Another process created it first: use theirs.
-            try? manager.removeItem(atPath: temporary)
+        let directoryDescriptor = open(dataDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            fsync(directoryDescriptor)
+            close(directoryDescriptor)
         }
-        if let data = manager.contents(atPath: path) {
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return secret
+        guard let data = manager.contents(atPath: path) else { throw .secretUnreadable("cannot read \(path)") }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw .secretUnreadable("\(path) is empty") }
+        return text
     }
 
     /// A signed token for `claims`.
