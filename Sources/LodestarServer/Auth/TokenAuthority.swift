@@ -60,8 +60,18 @@ public struct TokenAuthority: Sendable {
         close(descriptor)
         defer { unlink(temporary) }
         guard written == bytes.count, synced else { throw .secretUnreadable("cannot write \(temporary)") }
-        if link(temporary, path) != 0, errno != EEXIST {
-            throw .secretUnreadable("cannot create \(path): \(String(cString: strerror(errno)))")
+        if link(temporary, path) != 0 {
+            switch errno {
+            case EEXIST:
+                break  // another process's secret is in place: use it
+            case EPERM, EOPNOTSUPP, ENOSYS:
+                // A file system without hard links: fall back to renaming into place.
+                guard rename(temporary, path) == 0 else {
+                    throw .secretUnreadable("cannot create \(path): \(String(cString: strerror(errno)))")
+                }
+            default:
+                throw .secretUnreadable("cannot create \(path): \(String(cString: strerror(errno)))")
+            }
         }
         let directoryDescriptor = open(dataDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryDescriptor >= 0 {
