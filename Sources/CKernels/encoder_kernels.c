@@ -98,19 +98,49 @@ AVX2 static inline void softmax_padded_avx2(float *x, int n) {
     for (int i = 0; i < n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), iv));
 }
 
-// One head of scaled dot-product attention over a short sequence. K is transposed into scratch so
-// that score rows are built from broadcast-FMAs (no horizontal sums); four query rows share each
-// load of K and four accumulators keep the FMA pipes busy. Then softmax and P·V, again with
-// independent accumulators per 8 output dimensions.
+// Writes keys j0..j0+7 (rows past `rows` as zeros) of dimensions t0..t0+7 transposed into kt:
+// one 8x8 register transpose instead of 64 strided scalar stores.
+AVX2 static inline void transpose_keys8(const float *k, int stride, int j0, int rows, int t0, float *kt, int padded) {
+    __m256 r[8];
+    for (int i = 0; i < 8; i++)
+        r[i] = i < rows ? _mm256_loadu_ps(k + (size_t)(j0 + i) * stride + t0) : _mm256_setzero_ps();
+    __m256 a0 = _mm256_unpacklo_ps(r[0], r[1]), a1 = _mm256_unpackhi_ps(r[0], r[1]);
+    __m256 a2 = _mm256_unpacklo_ps(r[2], r[3]), a3 = _mm256_unpackhi_ps(r[2], r[3]);
+    __m256 a4 = _mm256_unpacklo_ps(r[4], r[5]), a5 = _mm256_unpackhi_ps(r[4], r[5]);
+    __m256 a6 = _mm256_unpacklo_ps(r[6], r[7]), a7 = _mm256_unpackhi_ps(r[6], r[7]);
+    __m256 b0 = _mm256_shuffle_ps(a0, a2, _MM_SHUFFLE(1, 0, 1, 0)), b1 = _mm256_shuffle_ps(a0, a2, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 b2 = _mm256_shuffle_ps(a1, a3, _MM_SHUFFLE(1, 0, 1, 0)), b3 = _mm256_shuffle_ps(a1, a3, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 b4 = _mm256_shuffle_ps(a4, a6, _MM_SHUFFLE(1, 0, 1, 0)), b5 = _mm256_shuffle_ps(a4, a6, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 b6 = _mm256_shuffle_ps(a5, a7, _MM_SHUFFLE(1, 0, 1, 0)), b7 = _mm256_shuffle_ps(a5, a7, _MM_SHUFFLE(3, 2, 3, 2));
+    float *o = kt + (size_t)t0 * padded + j0;
+    _mm256_storeu_ps(o, _mm256_permute2f128_ps(b0, b4, 0x20));
+    _mm256_storeu_ps(o + padded, _mm256_permute2f128_ps(b1, b5, 0x20));
+    _mm256_storeu_ps(o + 2 * (size_t)padded, _mm256_permute2f128_ps(b2, b6, 0x20));
+    _mm256_storeu_ps(o + 3 * (size_t)padded, _mm256_permute2f128_ps(b3, b7, 0x20));
+    _mm256_storeu_ps(o + 4 * (size_t)padded, _mm256_permute2f128_ps(b0, b4, 0x31));
+    _mm256_storeu_ps(o + 5 * (size_t)padded, _mm256_permute2f128_ps(b1, b5, 0x31));
+    _mm256_storeu_ps(o + 6 * (size_t)padded, _mm256_permute2f128_ps(b2, b6, 0x31));
+    _mm256_storeu_ps(o + 7 * (size_t)padded, _mm256_permute2f128_ps(b3, b7, 0x31));
+}
+
+// One head of scaled dot-product attention over a short sequence. K is transposed into scratch (8x8
+// register transposes) so that score rows are built from broadcast-FMAs (no horizontal sums); four
+// query rows share each load of K, over 16 keys at a time where they exist, so eight independent
+// accumulators keep both FMA pipes busy. Then softmax and P·V, two rows at a time for the same
+// reason. Every score and output element is still accumulated in increasing t (resp. j), one FMA
+// a term, so the result does not depend on how rows and keys are grouped.
 AVX2 static void attention_avx2(int length, int d, const float *q, const float *k, const float *v, int stride,
                                 float *out, int ldo, float scale, float *scratch) {
     int padded = (length + 7) & ~7;
     float *kt = scratch;                           // d x padded
     float *scores = scratch + (size_t)d * padded;  // 4 x padded
-    for (int j = 0; j < length; j++)
-        for (int t = 0; t < d; t++) kt[(size_t)t * padded + j] = k[(size_t)j * stride + t];
-    for (int t = 0; t < d; t++)
-        for (int j = length; j < padded; j++) kt[(size_t)t * padded + j] = 0.0f;
+    int d8 = d & ~7;
+    for (int j0 = 0; j0 < padded; j0 += 8) {
+        int rows = length - j0 < 8 ? length - j0 : 8;
+        for (int t0 = 0; t0 < d8; t0 += 8) transpose_keys8(k, stride, j0, rows, t0, kt, padded);
+        for (int t = d8; t < d; t++)
+            for (int j = j0; j < j0 + 8; j++) kt[(size_t)t * padded + j] = j < length ? k[(size_t)j * stride + t] : 0.0f;
+    }
     const __m256 sv = _mm256_set1_ps(scale);
     for (int i0 = 0; i0 < length; i0 += 4) {
         int rows = length - i0 < 4 ? length - i0 : 4;
@@ -118,7 +148,30 @@ AVX2 static void attention_avx2(int length, int d, const float *q, const float *
         const float *q1 = rows > 1 ? q0 + stride : q0;
         const float *q2 = rows > 2 ? q0 + 2 * (size_t)stride : q0;
         const float *q3 = rows > 3 ? q0 + 3 * (size_t)stride : q0;
-        for (int j = 0; j < padded; j += 8) {
+        int j = 0;
+        for (; j + 16 <= padded; j += 16) {
+            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+            __m256 e0 = _mm256_setzero_ps(), e1 = _mm256_setzero_ps(), e2 = _mm256_setzero_ps(), e3 = _mm256_setzero_ps();
+            for (int t = 0; t < d; t++) {
+                const float *kr = kt + (size_t)t * padded + j;
+                __m256 kv = _mm256_loadu_ps(kr), kw = _mm256_loadu_ps(kr + 8);
+                __m256 x0 = _mm256_set1_ps(q0[t]), x1 = _mm256_set1_ps(q1[t]);
+                __m256 x2 = _mm256_set1_ps(q2[t]), x3 = _mm256_set1_ps(q3[t]);
+                a0 = _mm256_fmadd_ps(x0, kv, a0); e0 = _mm256_fmadd_ps(x0, kw, e0);
+                a1 = _mm256_fmadd_ps(x1, kv, a1); e1 = _mm256_fmadd_ps(x1, kw, e1);
+                a2 = _mm256_fmadd_ps(x2, kv, a2); e2 = _mm256_fmadd_ps(x2, kw, e2);
+                a3 = _mm256_fmadd_ps(x3, kv, a3); e3 = _mm256_fmadd_ps(x3, kw, e3);
+            }
+            _mm256_storeu_ps(scores + j, _mm256_mul_ps(a0, sv));
+            _mm256_storeu_ps(scores + j + 8, _mm256_mul_ps(e0, sv));
+            _mm256_storeu_ps(scores + padded + j, _mm256_mul_ps(a1, sv));
+            _mm256_storeu_ps(scores + padded + j + 8, _mm256_mul_ps(e1, sv));
+            _mm256_storeu_ps(scores + 2 * padded + j, _mm256_mul_ps(a2, sv));
+            _mm256_storeu_ps(scores + 2 * padded + j + 8, _mm256_mul_ps(e2, sv));
+            _mm256_storeu_ps(scores + 3 * padded + j, _mm256_mul_ps(a3, sv));
+            _mm256_storeu_ps(scores + 3 * padded + j + 8, _mm256_mul_ps(e3, sv));
+        }
+        for (; j < padded; j += 8) {
             __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
             for (int t = 0; t < d; t++) {
                 __m256 kv = _mm256_loadu_ps(kt + (size_t)t * padded + j);
@@ -134,33 +187,55 @@ AVX2 static void attention_avx2(int length, int d, const float *q, const float *
         }
         for (int r = 0; r < rows; r++) {
             float *p = scores + (size_t)r * padded;
-            for (int j = length; j < padded; j++) p[j] = -INFINITY;
+            for (int jj = length; jj < padded; jj++) p[jj] = -INFINITY;
             softmax_padded_avx2(p, padded);
-            float *o = out + (size_t)(i0 + r) * ldo;
+        }
+        for (int r = 0; r < rows; r += 2) {
+            // Rows r and r + 1 share each load of V (a lone last row pairs with itself, written once).
+            int pair = r + 1 < rows;
+            const float *p0 = scores + (size_t)r * padded;
+            const float *p1 = pair ? p0 + padded : p0;
+            float *o0 = out + (size_t)(i0 + r) * ldo;
+            float *o1 = pair ? o0 + ldo : o0;
             int t = 0;
             for (; t + 32 <= d; t += 32) {
                 __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps(), c2 = _mm256_setzero_ps(), c3 = _mm256_setzero_ps();
-                for (int j = 0; j < length; j++) {
-                    const float *vj = v + (size_t)j * stride + t;
-                    __m256 pj = _mm256_set1_ps(p[j]);
-                    c0 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj), c0);
-                    c1 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj + 8), c1);
-                    c2 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj + 16), c2);
-                    c3 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj + 24), c3);
+                __m256 g0 = _mm256_setzero_ps(), g1 = _mm256_setzero_ps(), g2 = _mm256_setzero_ps(), g3 = _mm256_setzero_ps();
+                for (int jj = 0; jj < length; jj++) {
+                    const float *vj = v + (size_t)jj * stride + t;
+                    __m256 v0 = _mm256_loadu_ps(vj), v1 = _mm256_loadu_ps(vj + 8);
+                    __m256 v2 = _mm256_loadu_ps(vj + 16), v3 = _mm256_loadu_ps(vj + 24);
+                    __m256 x = _mm256_set1_ps(p0[jj]), y = _mm256_set1_ps(p1[jj]);
+                    c0 = _mm256_fmadd_ps(x, v0, c0); g0 = _mm256_fmadd_ps(y, v0, g0);
+                    c1 = _mm256_fmadd_ps(x, v1, c1); g1 = _mm256_fmadd_ps(y, v1, g1);
+                    c2 = _mm256_fmadd_ps(x, v2, c2); g2 = _mm256_fmadd_ps(y, v2, g2);
+                    c3 = _mm256_fmadd_ps(x, v3, c3); g3 = _mm256_fmadd_ps(y, v3, g3);
                 }
-                _mm256_storeu_ps(o + t, c0); _mm256_storeu_ps(o + t + 8, c1);
-                _mm256_storeu_ps(o + t + 16, c2); _mm256_storeu_ps(o + t + 24, c3);
+                _mm256_storeu_ps(o0 + t, c0); _mm256_storeu_ps(o0 + t + 8, c1);
+                _mm256_storeu_ps(o0 + t + 16, c2); _mm256_storeu_ps(o0 + t + 24, c3);
+                if (pair) {
+                    _mm256_storeu_ps(o1 + t, g0); _mm256_storeu_ps(o1 + t + 8, g1);
+                    _mm256_storeu_ps(o1 + t + 16, g2); _mm256_storeu_ps(o1 + t + 24, g3);
+                }
             }
             for (; t + 8 <= d; t += 8) {
-                __m256 acc = _mm256_setzero_ps();
-                for (int j = 0; j < length; j++)
-                    acc = _mm256_fmadd_ps(_mm256_set1_ps(p[j]), _mm256_loadu_ps(v + (size_t)j * stride + t), acc);
-                _mm256_storeu_ps(o + t, acc);
+                __m256 c = _mm256_setzero_ps(), g = _mm256_setzero_ps();
+                for (int jj = 0; jj < length; jj++) {
+                    __m256 vv = _mm256_loadu_ps(v + (size_t)jj * stride + t);
+                    c = _mm256_fmadd_ps(_mm256_set1_ps(p0[jj]), vv, c);
+                    g = _mm256_fmadd_ps(_mm256_set1_ps(p1[jj]), vv, g);
+                }
+                _mm256_storeu_ps(o0 + t, c);
+                if (pair) _mm256_storeu_ps(o1 + t, g);
             }
             for (; t < d; t++) {
-                float acc = 0.0f;
-                for (int j = 0; j < length; j++) acc = fmaf(p[j], v[(size_t)j * stride + t], acc);
-                o[t] = acc;
+                float c = 0.0f, g = 0.0f;
+                for (int jj = 0; jj < length; jj++) {
+                    c = fmaf(p0[jj], v[(size_t)jj * stride + t], c);
+                    g = fmaf(p1[jj], v[(size_t)jj * stride + t], g);
+                }
+                o0[t] = c;
+                if (pair) o1[t] = g;
             }
         }
     }
