@@ -1,6 +1,7 @@
 #include "lodestar_kernels.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -32,7 +33,8 @@ void lodestar_pack_weights(const float *w, int n, int k, float *packed) {
    forward pass streams all 42.5 MB of the encoder's weights from DRAM (~20 GB/s here), so batch-1
    latency is bound by memory, not arithmetic; the hardware prefetcher alone left the FMAs waiting
    (p50 over the benchmark's 300 glosses 2.40 -> 2.05 ms, 6 alternated runs; 1,024 floats: 2.14).
-   A prefetch past the end of the weights is harmless: prefetches never fault. */
+   Near the end of the weights the address lies past them: it is formed as an integer (no pointer
+   past the end in C) and a prefetch never faults. */
 #ifndef LODESTAR_PREFETCH
 #define LODESTAR_PREFETCH 512
 #endif
@@ -65,7 +67,7 @@ static void tile_avx2_##ROWS(int k, const float *a, int lda, const float *panel,
                 *a4 = a + 4 * (size_t)lda, *a5 = a + 5 * (size_t)lda;                                  \
     for (int kk = 0; kk < k; kk++) {                                                                   \
         const float *b = panel + (size_t)kk * LODESTAR_PANEL;                                          \
-        _mm_prefetch((const char *)(b + LODESTAR_PREFETCH), _MM_HINT_T0);                              \
+        _mm_prefetch((const char *)((uintptr_t)b + LODESTAR_PREFETCH * sizeof(float)), _MM_HINT_T0);  \
         __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), x;                                \
         x = _mm256_broadcast_ss(a0 + kk); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01); \
         if (ROWS > 1) { x = _mm256_broadcast_ss(a1 + kk); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11); } \
