@@ -35,6 +35,19 @@ enum TestSupport {
         return try data.split(separator: UInt8(ascii: "\n")).map { try decoder.decode(GoldenCase.self, from: Data($0)) }
     }
 
+    struct TokenizerCase: Decodable, Sendable {
+        let text: String
+        let input_ids: [Int32]
+    }
+
+    /// `Fixtures/tokenizer-unicode.jsonl` (written by `scripts/make_tokenizer_fixture.py`).
+    static func tokenizerCases() throws -> [TokenizerCase] {
+        let path = repositoryRoot.appendingPathComponent("Tests/EmbeddingsTests/Fixtures/tokenizer-unicode.jsonl")
+        let data = try Data(contentsOf: path)
+        let decoder = JSONDecoder()
+        return try data.split(separator: UInt8(ascii: "\n")).map { try decoder.decode(TokenizerCase.self, from: Data($0)) }
+    }
+
     /// One encoder shared by the tests of a process (loading takes a fraction of a second, but
     /// there is no reason to repeat it).
     static let sharedEncoder: Result<SentenceEncoder, ModelError> = {

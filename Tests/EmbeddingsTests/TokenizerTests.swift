@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Embeddings
 
@@ -49,6 +50,32 @@ import Testing
         #expect(t.tokenize("hello\u{2014}world") == ["hello", "[UNK]", "world"])  // em dash (Pd)
         #expect(t.tokenize("x's") == ["x", "'", "s"])
         #expect(t.tokenize("hello$") == ["hello", "[UNK]"])  // ASCII symbol counted as punctuation
+    }
+
+    /// tokenizers classifies characters with older Unicode tables than Swift's; these follow it.
+    @Test func characterClassesFollowTokenizersTables() throws {
+        let t = try Self.tokenizer()
+        #expect(t.tokenize("a\u{0378}b") == ["[UNK]"])           // unassigned: kept, part of the word
+        #expect(t.tokenize("hel\u{E000}lo") == ["hello"])         // private use: dropped
+        #expect(t.tokenize("a\u{0890}b") == ["[UNK]"])            // Cf since Unicode 14: kept
+        #expect(t.tokenize("hello\u{2E43}world") == ["[UNK]"])    // Po since Unicode 9: not split off
+        #expect(t.tokenize("hello\u{166D}world") == ["hello", "[UNK]", "world"])  // Po in older Unicode (So now)
+        #expect(t.tokenize("cafe\u{0898}") == ["[UNK]"])          // Mn since Unicode 14: not stripped
+        #expect(t.tokenize("cafe\u{0301}") == ["cafe"])           // Mn of old: stripped
+    }
+
+    /// Token ids of Hugging Face's BertTokenizerFast (all-MiniLM-L6-v2's vocabulary) for 446 texts
+    /// made by `scripts/make_tokenizer_fixture.py`: a probe of every code point whose class in
+    /// tokenizers differs from its general category, unassigned code points, and random text
+    /// (combining marks, Hangul, compatibility characters, special-token strings, long words,
+    /// truncation).
+    @Test func matchesBertTokenizerFastOnUnicode() throws {
+        let encoder = try TestSupport.encoder()
+        let cases = try TestSupport.tokenizerCases()
+        #expect(cases.count == 446)
+        let mismatches = cases.filter { encoder.tokenizer.encode($0.text, maxLength: 256) != $0.input_ids }
+        let first = mismatches.first.map { $0.text.unicodeScalars.prefix(24).map { String(format: "U+%04X", $0.value) }.joined(separator: " ") }
+        #expect(mismatches.count == 0, "\(mismatches.count) of \(cases.count) texts differ; the first begins \(first ?? "")")
     }
 
     @Test func specialTokensInRawText() throws {

@@ -5,10 +5,13 @@ import Foundation
 ///
 /// 1. Special-token strings (`[CLS]`, `[SEP]`, `[PAD]`, `[MASK]`, `[UNK]`) written in the raw text
 ///    are matched first, case-sensitively, leftmost-longest, and map to their ids.
-/// 2. The rest is cleaned (NUL, U+FFFD and control/format characters dropped, whitespace made a
-///    space), CJK ideographs are surrounded by spaces, accents are stripped (NFD, drop `Mn`) and the
-///    text is lower-cased, as configured.
+/// 2. The rest is cleaned (NUL, U+FFFD and control, format and private-use characters dropped;
+///    unassigned code points kept; whitespace made a space), CJK ideographs are surrounded by
+///    spaces, accents are stripped (NFD, drop `Mn`) and the text is lower-cased, as configured.
 /// 3. Words split on whitespace; punctuation (ASCII punctuation and Unicode `P*`) stands alone.
+///
+/// The character classes of steps 2 and 3 are tokenizers' own (see ``TextClasses``), which follow an
+/// older Unicode version than Swift's properties.
 /// 4. Greedy longest-match WordPiece with `##` continuations; a word longer than
 ///    `maxCharactersPerWord` or with an unmatchable piece becomes one `[UNK]`.
 /// 5. Truncation to `maxLength` ids including `[CLS]` and `[SEP]`.
@@ -175,7 +178,7 @@ public struct BertTokenizer: Sendable {
             var string = String.UnicodeScalarView()
             string.append(contentsOf: cleaned)
             let decomposed = String(string).decomposedStringWithCanonicalMapping
-            cleaned = decomposed.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }
+            cleaned = decomposed.unicodeScalars.filter { !TextClasses.isNonspacingMark($0) }
         }
         if options.lowercase {
             var lowered: [Unicode.Scalar] = []

@@ -1,4 +1,9 @@
 /// Character classes of BERT's normaliser and pre-tokeniser, defined as in Hugging Face tokenizers.
+///
+/// Control characters, punctuation and non-spacing marks come from tables read off tokenizers
+/// itself (`TextClasses+Tables.swift`, written by `scripts/make_tokenizer_tables.py`): it classifies
+/// characters with older Unicode tables than Swift's, so Swift's general categories would disagree
+/// with it on several hundred assigned characters and on every unassigned one (which it keeps).
 enum TextClasses {
     /// Tab, newline, carriage return and every `White_Space` character.
     @inline(__always)
@@ -10,23 +15,20 @@ enum TextClasses {
         }
     }
 
-    /// Control, format, private-use and unassigned characters (`C*`), except tab, newline and
-    /// carriage return, which count as whitespace.
+    /// Characters the normaliser drops: control, format and private-use characters in tokenizers'
+    /// tables, except tab, newline and carriage return, which count as whitespace. Unassigned code
+    /// points are kept (they end up in an `[UNK]` word).
     @inline(__always)
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D: return false
         case 0..<0x20, 0x7F: return true
         case 0x20..<0x7F: return false
-        default:
-            switch scalar.properties.generalCategory {
-            case .control, .format, .privateUse, .surrogate, .unassigned: return true
-            default: return false
-            }
+        default: return contains(controlRanges, scalar.value)
         }
     }
 
-    /// ASCII punctuation (all of ``!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~``) and Unicode `P*`.
+    /// ASCII punctuation (all of ``!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~``) and `P*` in tokenizers' tables.
     @inline(__always)
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
@@ -34,13 +36,13 @@ enum TextClasses {
             return (value >= 33 && value <= 47) || (value >= 58 && value <= 64)
                 || (value >= 91 && value <= 96) || (value >= 123 && value <= 126)
         }
-        switch scalar.properties.generalCategory {
-        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation:
-            return true
-        default:
-            return false
-        }
+        return contains(punctuationRanges, value)
+    }
+
+    /// Non-spacing marks (`Mn` in tokenizers' tables), which accent stripping drops after NFD.
+    @inline(__always)
+    static func isNonspacingMark(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value >= 0x300 && contains(nonspacingMarkRanges, scalar.value)
     }
 
     /// CJK Unified Ideographs and their extensions and compatibility blocks (not Hangul or kana).
@@ -53,5 +55,22 @@ enum TextClasses {
         default:
             return false
         }
+    }
+
+    /// Whether `value` lies in one of `ranges` (flat, ordered `[first, last]` pairs): binary search.
+    static func contains(_ ranges: [UInt32], _ value: UInt32) -> Bool {
+        var low = 0
+        var high = ranges.count / 2
+        while low < high {
+            let middle = (low + high) / 2
+            if value < ranges[2 * middle] {
+                high = middle
+            } else if value > ranges[2 * middle + 1] {
+                low = middle + 1
+            } else {
+                return true
+            }
+        }
+        return false
     }
 }
