@@ -97,8 +97,10 @@ struct IndexCommand: ParsableCommand {
                     throw CLIError("cannot read allowed ids: \(allowedIds)")
                 }
                 var ids = Set<UInt64>()
-                for (number, line) in text.split(separator: "\n").enumerated() {
-                    guard let id = UInt64(line.trimmingCharacters(in: .whitespaces)) else {
+                for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+                    let field = line.trimmingCharacters(in: .whitespaces)
+                    if field.isEmpty { continue }
+                    guard let id = UInt64(field) else {
                         throw CLIError("\(allowedIds):\(number + 1): not an id: \(line)")
                     }
                     ids.insert(id)

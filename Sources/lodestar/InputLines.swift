@@ -16,12 +16,20 @@ enum InputLines {
         } else {
             data = FileHandle.standardInput.readDataToEndOfFile()
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard String(data: data, encoding: .utf8) != nil else {
             throw CLIError("input is not valid UTF-8")
         }
-        if text.isEmpty { return [] }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if text.hasSuffix("\n") { lines.removeLast() }
+        return lines(of: data)
+    }
+
+    /// Splits UTF-8 text at each line feed byte. (Not at the `Character` "\n": Swift reads "\r\n"
+    /// as one character, so a CRLF file would be a single line.) A carriage return before the line
+    /// feed stays in the text, where the tokenizer treats it as whitespace, like a space.
+    static func lines(of data: Data) -> [String] {
+        if data.isEmpty { return [] }
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        if data.last == UInt8(ascii: "\n") { lines.removeLast() }
         return lines
     }
 }

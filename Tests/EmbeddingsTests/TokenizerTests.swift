@@ -78,6 +78,15 @@ import Testing
         #expect(mismatches.count == 0, "\(mismatches.count) of \(cases.count) texts differ; the first begins \(first ?? "")")
     }
 
+    @Test func vocabularyFileWithWindowsLineEnds() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vocab-crlf-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data((Self.vocabulary.joined(separator: "\r\n") + "\r\n").utf8).write(to: url)
+        let t = try BertTokenizer(vocabularyFile: url.path)
+        #expect(t.tokens == Self.vocabulary)
+        #expect(t.encode("Hello, WORLD!", maxLength: 64) == [2, 5, 7, 6, 8, 3])
+    }
+
     @Test func specialTokensInRawText() throws {
         let t = try Self.tokenizer()
         #expect(t.encode("[CLS]hello [MASK] [unk]", maxLength: 64) == [2, 2, 5, 4, 1, 1, 1, 3])

@@ -114,11 +114,17 @@ import Testing
     }
 
     @Test func linesAndTrailingNewline() throws {
-        for (input, expected) in [("a\nb\n", 2), ("a\nb", 2), ("", 0), ("\n", 1), ("a\n\nb\n", 3)] {
+        for (input, expected) in [("a\nb\n", 2), ("a\nb", 2), ("", 0), ("\n", 1), ("a\n\nb\n", 3),
+                                  ("a\r\nb\r\n", 2), ("a\r\n\r\nb", 3)] {
             let result = try Self.run(["embed"], stdin: Data(input.utf8))
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.text.split(separator: "\n").count == expected, "input \(input.debugDescription)")
         }
+        // Windows line ends: the same texts as with "\n" (the "\r" is whitespace to the tokenizer).
+        let crlf = try Self.run(["tokenize"], stdin: Data("Hello, world!\r\n\r\nsecond line\r\n".utf8))
+        let lf = try Self.run(["tokenize"], stdin: Data("Hello, world!\n\nsecond line\n".utf8))
+        #expect(crlf.status == 0 && crlf.text.split(separator: "\n").count == 3)
+        #expect(crlf.text == lf.text)
     }
 
     @Test func badInputGivesAMessageAndNonZeroExit() throws {

@@ -57,7 +57,7 @@ import Glibc
 
         // A filter: only ids 0, 7, 14, ... may come back, as exact scan and as graph walk.
         let allowedFile = directory + "/allowed.txt"
-        try Data(stride(from: 0, to: 3000, by: 7).map(String.init).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: allowedFile))
+        try Data((stride(from: 0, to: 3000, by: 7).map(String.init).joined(separator: "\r\n") + "\r\n\r\n").utf8).write(to: URL(fileURLWithPath: allowedFile))
         for limit in ["0", "100000"] {
             let filtered = try CLITests.run(["index", "search", "--index", index, "--queries", queries, "--k", "10", "--ef", "200",
                                              "--allowed-ids", allowedFile, "--exact-scan-limit", limit])

@@ -34,7 +34,13 @@ public struct BertTokenizer: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw .invalidVocabulary(path: path, reason: "not UTF-8 text")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Lines end at "\n" or "\r\n" (as Hugging Face reads them); split on scalars, since Swift
+        // counts "\r\n" as one Character.
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var token = String(String.UnicodeScalarView(line))
+            if token.unicodeScalars.last == "\r" { token.unicodeScalars.removeLast() }
+            return token
+        }
         if lines.last == "" { lines.removeLast() }
         try self.init(vocabulary: lines, options: options, source: path)
     }
