@@ -9,7 +9,7 @@ enum InputLines {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CLIError("input file not found: \(path)")
             }
-            guard let contents = FileManager.default.contents(atPath: path) else {
+            guard let contents = readFile(path) else {
                 throw CLIError("cannot read input file: \(path)")
             }
             data = contents
@@ -32,6 +32,14 @@ enum InputLines {
         if data.last == UInt8(ascii: "\n") { lines.removeLast() }
         return lines
     }
+}
+
+/// The whole contents of a file, read to its end: unlike `FileManager.contents(atPath:)`, also
+/// from pipes (`--input /dev/stdin`, `<(command)`). Nil when it cannot be opened or read.
+func readFile(_ path: String) -> Data? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    return (try? handle.readToEnd()).map { $0 ?? Data() }
 }
 
 /// A command-line failure: printed as `Error: message`, exit status 1.

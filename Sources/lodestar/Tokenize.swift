@@ -15,9 +15,7 @@ struct Tokenize: ParsableCommand {
     func run() throws {
         let directory = ModelLocator.resolve(model)
         let configuration = try ModelConfiguration(directory: directory)
-        let tokenizer = try BertTokenizer(
-            vocabularyFile: URL(fileURLWithPath: directory).appendingPathComponent("vocab.txt").path,
-            options: configuration.tokenizer)
+        let tokenizer = try BertTokenizer(modelDirectory: directory, options: configuration.tokenizer)
         let lines = try InputLines.read(input)
         let sink = try OutputSink(path: nil)
         for line in lines {

@@ -3,7 +3,7 @@ import Foundation
 /// TexMex `.fvecs` / `.ivecs` files: per row an int32 dimension then that many 4-byte values.
 enum VectorFiles {
     static func readFloatVectors(_ path: String) throws -> [[Float]] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read vectors file: \(path)") }
+        guard let data = readFile(path) else { throw CLIError("cannot read vectors file: \(path)") }
         var rows: [[Float]] = []
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             var offset = 0

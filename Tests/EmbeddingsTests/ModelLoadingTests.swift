@@ -44,7 +44,7 @@ import Testing
         #expect(configuration.layerNormEpsilon == 1e-12)
         #expect(configuration.activation == .gelu)
         #expect(configuration.maxSequenceLength == 256)
-        #expect(configuration.pooling == ModelConfiguration.Pooling(mean: true))
+        #expect(configuration.pooling == ModelConfiguration.Pooling(modes: [.mean]))
         #expect(configuration.normalize)
         #expect(configuration.tokenizer.lowercase)
         #expect(configuration.dimension == 384)

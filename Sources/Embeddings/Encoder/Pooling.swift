@@ -5,34 +5,50 @@ enum Pooling {
     static func pool(_ tokens: UnsafePointer<Float>, length: Int, hiddenSize h: Int, configuration c: ModelConfiguration) -> [Float] {
         var output: [Float] = []
         output.reserveCapacity(c.dimension)
-        let count = max(length, 1)
-        if c.pooling.cls {
-            output.append(contentsOf: UnsafeBufferPointer(start: tokens, count: length > 0 ? h : 0))
-            if length == 0 { output.append(contentsOf: repeatElement(0, count: h)) }
-        }
-        if c.pooling.max {
-            var maximum = [Float](repeating: length > 0 ? -.infinity : 0, count: h)
-            for t in 0..<length {
-                let row = tokens + t * h
-                for d in 0..<h where row[d] > maximum[d] { maximum[d] = row[d] }
-            }
-            output.append(contentsOf: maximum)
-        }
-        if c.pooling.mean || c.pooling.meanSqrtLength {
-            var sum = [Float](repeating: 0, count: h)
-            sum.withUnsafeMutableBufferPointer { sum in
+        var sum: [Float]?  // shared by mean and mean-sqrt-len
+        func tokenSum() -> [Float] {
+            if let sum { return sum }
+            var total = [Float](repeating: 0, count: h)
+            total.withUnsafeMutableBufferPointer { total in
                 for t in 0..<length {
                     let row = tokens + t * h
-                    for d in 0..<h { sum[d] += row[d] }
+                    for d in 0..<h { total[d] += row[d] }
                 }
             }
-            if c.pooling.mean {
-                let n = Float(count)
-                output.append(contentsOf: sum.map { $0 / n })
-            }
-            if c.pooling.meanSqrtLength {
-                let root = Float(count).squareRoot()
-                output.append(contentsOf: sum.map { $0 / root })
+            sum = total
+            return total
+        }
+        // sentence-transformers clamps the token count at 1e-9: an empty sequence pools to zeros.
+        let count = Float(max(length, 1))
+        for mode in c.pooling.modes {
+            switch mode {
+            case .cls:
+                output.append(contentsOf: length > 0 ? Array(UnsafeBufferPointer(start: tokens, count: h)) : Array(repeating: 0, count: h))
+            case .lastToken:
+                output.append(contentsOf: length > 0 ? Array(UnsafeBufferPointer(start: tokens + (length - 1) * h, count: h))
+                                                     : Array(repeating: 0, count: h))
+            case .max:
+                var maximum = [Float](repeating: length > 0 ? -.infinity : 0, count: h)
+                for t in 0..<length {
+                    let row = tokens + t * h
+                    for d in 0..<h where row[d] > maximum[d] { maximum[d] = row[d] }
+                }
+                output.append(contentsOf: maximum)
+            case .mean:
+                output.append(contentsOf: tokenSum().map { $0 / count })
+            case .meanSqrtLength:
+                let root = count.squareRoot()
+                output.append(contentsOf: tokenSum().map { $0 / root })
+            case .weightedMean:
+                // weights 1, 2, 3, ... by position; divided by their sum
+                var weighted = [Float](repeating: 0, count: h)
+                for t in 0..<length {
+                    let row = tokens + t * h
+                    let weight = Float(t + 1)
+                    for d in 0..<h { weighted[d] += weight * row[d] }
+                }
+                let total = max(Float(length * (length + 1) / 2), 1e-9)
+                output.append(contentsOf: weighted.map { $0 / total })
             }
         }
         if c.normalize { normalize(&output) }

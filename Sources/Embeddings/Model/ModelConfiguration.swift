@@ -4,10 +4,16 @@ import Foundation
 /// configuration files (nothing about the architecture is hard-coded):
 ///
 /// - `config.json` — the BERT architecture (sizes, layers, heads, `layer_norm_eps`, `hidden_act`).
-/// - `sentence_bert_config.json` — `max_seq_length` and input lower-casing.
-/// - `modules.json` — where the Pooling module lives and whether a Normalize module follows it.
-/// - `<pooling>/config.json` — the pooling mode(s).
+/// - `sentence_bert_config.json` — `max_seq_length` and input lower-casing (without them, the
+///   tokenizer's `model_max_length` capped at `max_position_embeddings`, as sentence-transformers 6
+///   saves models).
+/// - `modules.json` — where the Pooling module lives and whether a Normalize module follows it
+///   (the module types of sentence-transformers 2 to 6).
+/// - `<pooling>/config.json` — the pooling mode(s), in either format.
 /// - `tokenizer_config.json` — lower-casing, accent stripping, CJK splitting, special tokens.
+///
+/// The vocabulary is `vocab.txt`, or the WordPiece vocabulary in `tokenizer.json` when a directory
+/// has no `vocab.txt` (sentence-transformers 6 saves only the latter).
 public struct ModelConfiguration: Sendable, Equatable {
     /// The activation of the feed-forward block.
     public enum Activation: String, Sendable {
@@ -18,14 +24,41 @@ public struct ModelConfiguration: Sendable, Equatable {
         case relu
     }
 
-    /// A pooling of token embeddings into one vector. Several may be enabled; their results are
-    /// concatenated in sentence-transformers' order: CLS, max, mean, mean-sqrt-len.
+    /// The pooling of token embeddings into one vector: one or more modes, whose results are
+    /// concatenated in order (sentence-transformers' `pooling_mode`; its older `pooling_mode_*`
+    /// flags give the order CLS, max, mean, mean-sqrt-len, weighted mean, last token).
     public struct Pooling: Sendable, Equatable {
-        public var cls = false
-        public var max = false
-        public var mean = false
-        public var meanSqrtLength = false
-        public var modeCount: Int { [cls, max, mean, meanSqrtLength].filter { $0 }.count }
+        public enum Mode: String, Sendable, CaseIterable {
+            /// The first token's (`[CLS]`) embedding.
+            case cls
+            /// The element-wise maximum over the tokens.
+            case max
+            /// The mean over the tokens.
+            case mean
+            /// The sum over the tokens divided by the square root of their count.
+            case meanSqrtLength = "mean_sqrt_len_tokens"
+            /// The mean weighted by position (1, 2, 3, ...).
+            case weightedMean = "weightedmean"
+            /// The last token's (`[SEP]`) embedding.
+            case lastToken = "lasttoken"
+
+            /// The flag of the mode in `1_Pooling/config.json` before sentence-transformers 6.
+            var legacyKey: String {
+                switch self {
+                case .cls: "pooling_mode_cls_token"
+                case .max: "pooling_mode_max_tokens"
+                case .mean: "pooling_mode_mean_tokens"
+                case .meanSqrtLength: "pooling_mode_mean_sqrt_len_tokens"
+                case .weightedMean: "pooling_mode_weightedmean_tokens"
+                case .lastToken: "pooling_mode_lasttoken"
+                }
+            }
+        }
+
+        /// The modes, in output order.
+        public var modes: [Mode]
+        public init(modes: [Mode]) { self.modes = modes }
+        public var modeCount: Int { modes.count }
     }
 
     public var hiddenSize: Int
@@ -104,8 +137,9 @@ public struct ModelConfiguration: Sendable, Equatable {
         let stConfig = try JSONConfigFile.read(file("sentence_bert_config.json"), optional: true)
         var maxLength = maxPositionEmbeddings
         if let tokenizerConfig, tokenizerConfig.has("model_max_length") {
-            let modelMax = try tokenizerConfig.int("model_max_length")
-            if modelMax > 0 { maxLength = min(maxLength, modelMax) }
+            // Hugging Face writes a huge sentinel (about 1e30) for "no limit of its own".
+            let modelMax = try tokenizerConfig.double("model_max_length")
+            if modelMax >= 1, modelMax < 1e12 { maxLength = min(maxLength, Int(modelMax)) }
         }
         if let stConfig, stConfig.has("max_seq_length") {
             maxLength = try stConfig.positiveInt("max_seq_length")
@@ -130,15 +164,20 @@ public struct ModelConfiguration: Sendable, Equatable {
                 guard let type = module["type"] as? String else {
                     throw .missingKey(file: file("modules.json"), key: "type")
                 }
-                if type.hasSuffix("models.Pooling") {
+                // The class name decides: `sentence_transformers.models.Pooling` before version 6,
+                // `sentence_transformers.sentence_transformer.modules.pooling.Pooling` since.
+                switch type.split(separator: ".").last.map(String.init) ?? type {
+                case "Pooling":
                     guard let path = module["path"] as? String else {
                         throw .missingKey(file: file("modules.json"), key: "path")
                     }
                     poolingDirectory = path
                     foundPooling = true
-                } else if type.hasSuffix("models.Normalize") {
+                case "Normalize":
                     hasNormalize = true
-                } else if !type.hasSuffix("models.Transformer") {
+                case "Transformer":
+                    break
+                default:
                     throw .unsupported("module \(type)")
                 }
             }
@@ -147,27 +186,40 @@ public struct ModelConfiguration: Sendable, Equatable {
         normalize = hasNormalize
         let poolingPath = root.appendingPathComponent(poolingDirectory).appendingPathComponent("config.json").path
         if let poolingConfig = try JSONConfigFile.read(poolingPath, optional: true) {
-            pooling = Pooling(
-                cls: try poolingConfig.bool("pooling_mode_cls_token", default: false),
-                max: try poolingConfig.bool("pooling_mode_max_tokens", default: false),
-                mean: try poolingConfig.bool("pooling_mode_mean_tokens", default: false),
-                meanSqrtLength: try poolingConfig.bool("pooling_mode_mean_sqrt_len_tokens", default: false))
-            for unsupported in ["pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken"] {
-                if try poolingConfig.bool(unsupported, default: false) { throw .unsupported(unsupported) }
-            }
-            if poolingConfig.has("word_embedding_dimension") {
-                let width = try poolingConfig.int("word_embedding_dimension")
+            pooling = try Self.pooling(poolingConfig)
+            for key in ["embedding_dimension", "word_embedding_dimension"] where poolingConfig.has(key) {
+                let width = try poolingConfig.int(key)
                 guard width == hiddenSize else {
-                    throw .invalidValue(file: poolingConfig.path, key: "word_embedding_dimension",
-                                        reason: "is \(width), but hidden_size is \(hiddenSize)")
+                    throw .invalidValue(file: poolingConfig.path, key: key, reason: "is \(width), but hidden_size is \(hiddenSize)")
                 }
             }
-            guard pooling.modeCount > 0 else {
-                throw .invalidValue(file: poolingConfig.path, key: "pooling_mode_mean_tokens", reason: "no pooling mode is enabled")
-            }
         } else {
-            pooling = Pooling(mean: true)  // sentence-transformers' default for a bare transformer
+            pooling = Pooling(modes: [.mean])  // sentence-transformers' default for a bare transformer
         }
+    }
+
+    /// The modes of a pooling configuration: `pooling_mode` (a name or a list of names, in output
+    /// order; sentence-transformers 6), else the `pooling_mode_*` flags of earlier versions. No mode
+    /// at all means mean pooling, as sentence-transformers 6 reads it.
+    private static func pooling(_ config: JSONConfigFile) throws(ModelError) -> Pooling {
+        func mode(_ name: String) throws(ModelError) -> Pooling.Mode {
+            guard let mode = Pooling.Mode(rawValue: name) else {
+                throw .invalidValue(file: config.path, key: "pooling_mode", reason: "unknown mode '\(name)' (known: \(Pooling.Mode.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return mode
+        }
+        if config.has("pooling_mode") {
+            if let name = config.values["pooling_mode"] as? String { return Pooling(modes: [try mode(name)]) }
+            guard let names = config.values["pooling_mode"] as? [String], !names.isEmpty else {
+                throw .invalidValue(file: config.path, key: "pooling_mode", reason: "must be a mode name or a non-empty list of them")
+            }
+            var modes: [Pooling.Mode] = []
+            for name in names { modes.append(try mode(name)) }
+            return Pooling(modes: modes)
+        }
+        var modes: [Pooling.Mode] = []
+        for mode in Pooling.Mode.allCases where try config.bool(mode.legacyKey, default: false) { modes.append(mode) }
+        return Pooling(modes: modes.isEmpty ? [.mean] : modes)
     }
 
     /// A special token may be a plain string or an AddedToken object with a `content` field.

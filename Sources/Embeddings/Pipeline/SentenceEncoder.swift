@@ -28,10 +28,9 @@ public final class SentenceEncoder: Sendable {
     public init(directory: String, threads: Int? = nil) throws(ModelError) {
         let configuration = try ModelConfiguration(directory: directory)
         let root = URL(fileURLWithPath: directory)
-        let tokenizer = try BertTokenizer(
-            vocabularyFile: root.appendingPathComponent("vocab.txt").path, options: configuration.tokenizer)
+        let tokenizer = try BertTokenizer(modelDirectory: directory, options: configuration.tokenizer)
         guard tokenizer.tokens.count <= configuration.vocabularySize else {
-            throw .invalidVocabulary(path: root.appendingPathComponent("vocab.txt").path,
+            throw .invalidVocabulary(path: BertTokenizer.vocabularyPath(inModelDirectory: directory),
                                      reason: "has \(tokenizer.tokens.count) tokens, more than vocab_size \(configuration.vocabularySize)")
         }
         let weightsPath = root.appendingPathComponent("model.safetensors").path
