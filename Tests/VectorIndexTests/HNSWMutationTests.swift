@@ -16,6 +16,30 @@ import Testing
         #expect(index.vector(for: 5) == target)
     }
 
+    /// Updating every id in turn also updates the entry point (the node on the top level): it is
+    /// re-linked from the highest other node. (It used to start from any other node, often one
+    /// without upper levels, and crash on its missing upper links.)
+    @Test func updatingEveryIDIncludingTheEntryPoint() throws {
+        var data = TestData(seed: 15)
+        let vectors = data.clustered(count: 600, dimension: 8)
+        let moved = data.clustered(count: 600, dimension: 8)
+        for threads in [1, 2] {
+            let (index, flat) = try HNSWRecallTests.build(vectors, metric: .l2, threads: threads)
+            for id in 0..<600 {
+                try index.add(ids: [UInt64(id)], vectors: [moved[id]], threads: threads)
+                try flat.add(id: UInt64(id), vector: moved[id])
+            }
+            #expect(index.count == 600)
+            let queries = data.clustered(count: 50, dimension: 8)
+            let recall = TestData.recall(try queries.map { try index.search($0, k: 10, ef: 100) }, try queries.map { try flat.search($0, k: 10) })
+            #expect(recall >= 0.95, "recall after updating every id (\(threads) threads): \(recall)")
+            // and in batches that mix updates, new ids and removals
+            #expect(index.remove(ids: (0..<100).map { UInt64($0) }) == 100)
+            try index.add(ids: (50..<700).map { UInt64($0) }, vectors: (50..<700).map { vectors[$0 % 600] }, threads: threads)
+            #expect(index.count == 650)
+        }
+    }
+
     @Test func removedIDsNeverAppearAndSlotsAreReused() throws {
         var data = TestData(seed: 12)
         let vectors = data.clustered(count: 1000, dimension: 16)

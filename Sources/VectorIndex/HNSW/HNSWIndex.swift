@@ -231,7 +231,7 @@ public final class HNSWIndex: @unchecked Sendable {
         // while it links, so no other insert starts from a stale entry point.
         if locked { entryMutex.lock() }
         var entry = entryPoint
-        let top = maxLevel
+        var top = maxLevel
         let raisesTop = level > top
         if locked && !raisesTop { entryMutex.unlock() }
         defer {
@@ -246,9 +246,11 @@ public final class HNSWIndex: @unchecked Sendable {
         let visited = visitedPool.take(capacity: storage.capacity)
         defer { visitedPool.give(visited) }
         if entry == slot {
-            // Re-linking the entry point itself: start from any other node with links.
-            entry = anyOtherNode(than: slot)
+            // Re-linking the entry point itself: descend from the highest other node. No other
+            // node lives above that one's level, so this node's lists up there rightly stay empty.
+            entry = highestOtherNode(than: slot)
             if entry == Self.none { return }
+            top = min(top, Int(storage.levels[Int(entry)]))
         }
         var entryDistance = distance(query, entry)
         if top > level {
@@ -277,10 +279,22 @@ public final class HNSWIndex: @unchecked Sendable {
         }
     }
 
-    private func anyOtherNode(than slot: UInt32) -> UInt32 {
-        for candidate in 0..<UInt32(slotCount) where candidate != slot && !storage.isDeleted(candidate) { return candidate }
-        for candidate in 0..<UInt32(slotCount) where candidate != slot { return candidate }
-        return Self.none
+    /// The node other than `slot` on the highest level (of those, a live one if any), or `none`.
+    /// Tombstones keep their links, so one may serve as the starting point.
+    private func highestOtherNode(than slot: UInt32) -> UInt32 {
+        var best = Self.none
+        var bestLevel = -1
+        var bestIsLive = false
+        for candidate in 0..<UInt32(slotCount) where candidate != slot {
+            let level = Int(storage.levels[Int(candidate)])
+            let live = !storage.isDeleted(candidate)
+            if level > bestLevel || (level == bestLevel && live && !bestIsLive) {
+                best = candidate
+                bestLevel = level
+                bestIsLive = live
+            }
+        }
+        return best
     }
 
     @inline(__always)
