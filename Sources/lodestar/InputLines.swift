@@ -39,7 +39,11 @@ enum InputLines {
 func readFile(_ path: String) -> Data? {
     guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
     defer { try? handle.close() }
-    return (try? handle.readToEnd()).map { $0 ?? Data() }
+    do {
+        return try handle.readToEnd() ?? Data()  // nil from readToEnd: already at the end (empty)
+    } catch {
+        return nil
+    }
 }
 
 /// A command-line failure: printed as `Error: message`, exit status 1.

@@ -125,6 +125,10 @@ import Testing
         let lf = try Self.run(["tokenize"], stdin: Data("Hello, world!\n\nsecond line\n".utf8))
         #expect(crlf.status == 0 && crlf.text.split(separator: "\n").count == 3)
         #expect(crlf.text == lf.text)
+        // An empty input file holds no texts.
+        let empty = try Self.temporaryFile("")
+        let none = try Self.run(["embed", "--input", empty])
+        #expect(none.status == 0 && none.stdout.isEmpty, "\(none.stderr)")
         // An input that is a pipe, not a regular file.
         let piped = try Self.run(["tokenize", "--input", "/dev/stdin"], stdin: Data("Hello, world!\n\nsecond line\n".utf8))
         #expect(piped.status == 0, "\(piped.stderr)")
