@@ -9,7 +9,10 @@ struct CreateCollectionBody {
     init(_ body: JSONObject) throws {
         let name = try body.required("name", JSONField.string)
         let metadata = try Metadata.parse(body.value("metadata"), what: "metadata")
-        var metricName = try body.optional("metric", JSONField.string)
+        // Chroma's ways to set the index, weakest first: `hnsw:*` metadata keys (before 1.0),
+        // `configuration.hnsw` (1.x), then this API's own `metric` and `hnsw`.
+        let configured = try body.optional("configuration", JSONField.object)?.optional("hnsw", JSONField.object)
+        var metricName = try body.optional("metric", JSONField.string) ?? configured?.optional("space", JSONField.string)
         if metricName == nil, case let .string(space)? = metadata?["hnsw:space"] { metricName = space }
         var metric = Metric.cosine
         if let metricName {
@@ -19,6 +22,18 @@ struct CreateCollectionBody {
             metric = parsed
         }
         var settings = HNSWSettings()
+        for (key, path) in [("hnsw:M", \HNSWSettings.M), ("hnsw:construction_ef", \.efConstruction), ("hnsw:search_ef", \.efSearch)] {
+            switch metadata?[key] {
+            case let .int(value)?: settings[keyPath: path] = Int(clamping: value)
+            case nil: break
+            case .some: throw APIError.badRequest("metadata '\(key)' must be an integer")
+            }
+        }
+        if let configured {
+            if let M = try configured.optional("max_neighbors", JSONField.int) { settings.M = M }
+            if let value = try configured.optional("ef_construction", JSONField.int) { settings.efConstruction = value }
+            if let value = try configured.optional("ef_search", JSONField.int) { settings.efSearch = value }
+        }
         if let hnsw = try body.optional("hnsw", JSONField.object) {
             if let M = try hnsw.optional("M", JSONField.int) { settings.M = M }
             if let value = try hnsw.optional("ef_construction", JSONField.int) { settings.efConstruction = value }
