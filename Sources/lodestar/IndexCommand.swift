@@ -93,7 +93,7 @@ struct IndexCommand: ParsableCommand {
             }
             var filter: SearchFilter?
             if let allowedIds {
-                guard let text = try? String(contentsOfFile: allowedIds, encoding: .utf8) else {
+                guard let data = readFile(allowedIds), let text = String(data: data, encoding: .utf8) else {
                     throw CLIError("cannot read allowed ids: \(allowedIds)")
                 }
                 var ids = Set<UInt64>()

@@ -9,12 +9,12 @@ import Foundation
 ///    unassigned code points kept; whitespace made a space), CJK ideographs are surrounded by
 ///    spaces, accents are stripped (NFD, drop `Mn`) and the text is lower-cased, as configured.
 /// 3. Words split on whitespace; punctuation (ASCII punctuation and Unicode `P*`) stands alone.
-///
-/// The character classes of steps 2 and 3 are tokenizers' own (see ``TextClasses``), which follow an
-/// older Unicode version than Swift's properties.
 /// 4. Greedy longest-match WordPiece with `##` continuations; a word longer than
 ///    `maxCharactersPerWord` or with an unmatchable piece becomes one `[UNK]`.
 /// 5. Truncation to `maxLength` ids including `[CLS]` and `[SEP]`.
+///
+/// The character classes of steps 2 and 3 are tokenizers' own (see ``TextClasses``), which follow an
+/// older Unicode version than Swift's properties.
 public struct BertTokenizer: Sendable {
     public let options: TokenizerOptions
     /// Token strings by id.
