@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes Tests/EmbeddingsTests/Fixtures/tiny-st6-model/ and tiny-st6-reference.jsonl: a small
+"""Writes Tests/EmbeddingsTests/Fixtures/tiny-st6-model/ (weights as model-weights.fixture) and
+tiny-st6-reference.jsonl: a small
 random BERT saved the way sentence-transformers 6 saves models, and what sentence-transformers
 computes with it, so the engine's config-driven loading is tested on a model unlike MiniLM.
 
@@ -58,6 +59,8 @@ for extra in ("README.md", "vocab.txt"):
 
 st = SentenceTransformer(str(OUT), device="cpu", model_kwargs={"dtype": torch.float32})
 assert st.max_seq_length == 48, st.max_seq_length
+# The repository keeps no *.safetensors files: the weights are stored as model-weights.fixture and
+# the test copies the directory and renames them back.
 glosses = open(ROOT.parent / "shared/data/wordnet-glosses.txt", encoding="utf-8").read().split("\n")
 texts = glosses[:30] + ["", "Hello, World!", "Ångström café naïve", "中文 and 日本語", " ".join(glosses[30:60]), "x" * 150]
 ids = st.tokenizer(texts, truncation=True, max_length=48)["input_ids"]
@@ -65,4 +68,5 @@ embeddings = st.encode(texts, batch_size=8, convert_to_numpy=True)
 with REFERENCE.open("w", encoding="utf-8") as f:
     for text, row, vector in zip(texts, ids, embeddings):
         f.write(json.dumps({"text": text, "input_ids": row, "embedding": [float(x) for x in vector]}, ensure_ascii=False) + "\n")
+(OUT / "model.safetensors").rename(OUT / "model-weights.fixture")
 print(f"wrote {OUT} ({sum(p.stat().st_size for p in OUT.rglob('*') if p.is_file())} bytes) and {REFERENCE} ({len(texts)} texts)")

@@ -5,7 +5,17 @@ import Testing
 /// Model directories as sentence-transformers 6 saves them, and the pooling configurations of
 /// every version, against sentence-transformers' own output.
 @Suite struct ModelFormatTests {
-    static let tinyModel = TestSupport.repositoryRoot.appendingPathComponent("Tests/EmbeddingsTests/Fixtures/tiny-st6-model").path
+    /// The tiny model of `scripts/make_tiny_model_fixture.py`, copied to a temporary directory with
+    /// its weights under their real name (the repository keeps no `*.safetensors` files).
+    static let tinyModel: String = {
+        let source = TestSupport.repositoryRoot.appendingPathComponent("Tests/EmbeddingsTests/Fixtures/tiny-st6-model")
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-tiny-model-\(UUID().uuidString)")
+        // A failure here shows as the model failing to load in the tests that use it.
+        try? FileManager.default.copyItem(at: source, to: copy)
+        try? FileManager.default.moveItem(at: copy.appendingPathComponent("model-weights.fixture"),
+                                          to: copy.appendingPathComponent("model.safetensors"))
+        return copy.path
+    }()
 
     struct Reference: Decodable {
         let text: String
