@@ -6,7 +6,7 @@ import Testing
 @Suite struct TokenizerTests {
     static let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
                              "hello", "world", ",", "!", "un", "##aff", "##able", "cafe", "naive",
-                             "中", "文", "a", "##b", "'", "s", "x"]
+                             "中", "文", "a", "##b", "'", "s", "x", "\u{E9}", "\u{91D1}"]
 
     static func tokenizer(_ edit: (inout TokenizerOptions) -> Void = { _ in }) throws -> BertTokenizer {
         var options = TokenizerOptions()
@@ -76,6 +76,19 @@ import Testing
         let mismatches = cases.filter { encoder.tokenizer.encode($0.text, maxLength: 256) != $0.input_ids }
         let first = mismatches.first.map { $0.text.unicodeScalars.prefix(24).map { String(format: "U+%04X", $0.value) }.joined(separator: " ") }
         #expect(mismatches.count == 0, "\(mismatches.count) of \(cases.count) texts differ; the first begins \(first ?? "")")
+    }
+
+    /// Vocabulary lookups match exact code points, as Hugging Face's do (Swift's String equality
+    /// would call canonically equivalent spellings equal). Seen where accents are not stripped.
+    @Test func vocabularyLookupIsExact() throws {
+        let cased = try Self.tokenizer { $0.lowercase = false }
+        #expect(cased.tokenize("\u{E9}") == ["\u{E9}"])             // é, precomposed: in the vocabulary
+        #expect(cased.tokenize("e\u{301}") == ["[UNK]"])             // e + combining acute: not a token
+        #expect(cased.tokenize("\u{91D1}") == ["\u{91D1}"])         // 金
+        #expect(cased.tokenize("\u{F90A}") == ["[UNK]"])             // its compatibility twin
+        #expect(cased.id(of: "e\u{301}") == nil)
+        let uncased = try Self.tokenizer()
+        #expect(uncased.tokenize("\u{F90A}") == ["\u{91D1}"])       // NFD maps the twin onto 金 first
     }
 
     @Test func vocabularyFileWithWindowsLineEnds() throws {

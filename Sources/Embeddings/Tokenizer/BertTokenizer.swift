@@ -19,7 +19,10 @@ public struct BertTokenizer: Sendable {
     public let options: TokenizerOptions
     /// Token strings by id.
     public let tokens: [String]
-    let ids: [String: Int32]
+    /// Ids by the exact UTF-8 bytes of each token. (Not by `String`: Swift compares strings up to
+    /// canonical equivalence, so "e\u{301}" would find "é" and U+F90A would find U+91D1, while
+    /// Hugging Face matches exact code points; it matters where accents are not stripped.)
+    let ids: [[UInt8]: Int32]
     public let classID: Int32
     public let separatorID: Int32
     public let unknownID: Int32
@@ -48,11 +51,11 @@ public struct BertTokenizer: Sendable {
     /// Builds a tokenizer from an in-memory vocabulary (token strings in id order).
     public init(vocabulary: [String], options: TokenizerOptions = TokenizerOptions(), source: String = "vocabulary") throws(ModelError) {
         guard !vocabulary.isEmpty else { throw .invalidVocabulary(path: source, reason: "it is empty") }
-        var ids: [String: Int32] = [:]
+        var ids: [[UInt8]: Int32] = [:]
         ids.reserveCapacity(vocabulary.count)
-        for (index, token) in vocabulary.enumerated() { ids[token] = Int32(index) }
+        for (index, token) in vocabulary.enumerated() { ids[Array(token.utf8)] = Int32(index) }
         func id(_ token: String) throws(ModelError) -> Int32 {
-            guard let value = ids[token] else {
+            guard let value = ids[Array(token.utf8)] else {
                 throw .invalidVocabulary(path: source, reason: "special token \(token) is not in it")
             }
             return value
@@ -66,7 +69,7 @@ public struct BertTokenizer: Sendable {
         paddingID = try id(options.paddingToken)
         var specials: [(scalars: [Unicode.Scalar], id: Int32)] = []
         for token in [options.paddingToken, options.unknownToken, options.classToken, options.separatorToken, options.maskToken] {
-            if let value = ids[token], !specials.contains(where: { $0.id == value }) {
+            if let value = ids[Array(token.utf8)], !specials.contains(where: { $0.id == value }) {
                 specials.append((Array(token.unicodeScalars), value))
             }
         }
@@ -74,7 +77,7 @@ public struct BertTokenizer: Sendable {
     }
 
     /// The id of a token string, if it is in the vocabulary.
-    public func id(of token: String) -> Int32? { ids[token] }
+    public func id(of token: String) -> Int32? { ids[Array(token.utf8)] }
 
     /// Token ids for `text`, wrapped in `[CLS]` … `[SEP]` and truncated to `maxLength` ids.
     public func encode(_ text: String, maxLength: Int) -> [Int32] {
@@ -212,13 +215,16 @@ public struct BertTokenizer: Sendable {
             return
         }
         var pieces: [Int32] = []
+        var candidate: [UInt8] = []
+        candidate.reserveCapacity(4 * word.count + 2)
         var start = 0
         while start < word.count {
             var end = word.count
             var match: Int32?
             while start < end {
-                var candidate = start > 0 ? "##" : ""
-                candidate.unicodeScalars.append(contentsOf: word[start..<end])
+                candidate.removeAll(keepingCapacity: true)
+                if start > 0 { candidate.append(contentsOf: [UInt8(ascii: "#"), UInt8(ascii: "#")]) }
+                for scalar in word[start..<end] { UTF8.encode(scalar) { candidate.append($0) } }
                 if let id = ids[candidate] {
                     match = id
                     break
