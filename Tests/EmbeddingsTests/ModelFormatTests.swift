@@ -17,15 +17,10 @@ import Testing
         return copy.path
     }()
 
-    struct Reference: Decodable {
-        let text: String
-        let input_ids: [Int32]
-        let embedding: [Float]
-    }
-
-    static func references() throws -> [Reference] {
+    /// What sentence-transformers computed with the tiny model (same fields as the golden fixture).
+    static func references() throws -> [TestSupport.GoldenCase] {
         let url = TestSupport.repositoryRoot.appendingPathComponent("Tests/EmbeddingsTests/Fixtures/tiny-st6-reference.jsonl")
-        return try Data(contentsOf: url).split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(Reference.self, from: Data($0)) }
+        return try Data(contentsOf: url).split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(TestSupport.GoldenCase.self, from: Data($0)) }
     }
 
     /// The tiny model of `scripts/make_tiny_model_fixture.py`: new module types and pooling config,
