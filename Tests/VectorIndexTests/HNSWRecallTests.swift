@@ -60,6 +60,52 @@ import Testing
         }
     }
 
+    /// Many copies of one vector, inserted first (so the entry point is one of them), then ordinary
+    /// vectors. The copies come in 20 variants a rounding error apart, as the same text embedded in
+    /// different batches does. Copies must not spend all their links on each other: a search
+    /// entering them could not leave, and recall for everything else collapsed (~0.6 before the fix;
+    /// hnswlib 0.8 gets 0.04 with exact copies). Recall counts a hit whose distance ties the k-th
+    /// exact one, since any copy is as good as another.
+    @Test(arguments: [Metric.l2, .cosine, .innerProduct])
+    func copiesDoNotTrapSearches(metric: Metric) throws {
+        var data = TestData(seed: 31)
+        let copy = (0..<32).map { _ in data.gaussian() }
+        let variants = (0..<20).map { v in v == 0 ? copy : copy.map { $0 * (1 + 1e-7 * data.gaussian()) } }
+        let others = (0..<3000).map { _ in (0..<32).map { _ in data.gaussian() } }
+        let vectors = (0..<3000).map { variants[$0 % 20] } + others
+        let (index, flat) = try Self.build(vectors, metric: metric)
+        func tiedRecall(_ queries: [[Float]]) throws -> Double {
+            var hits = 0
+            for query in queries {
+                let kth = try flat.search(query, k: 10)[9].distance
+                let tolerance = 1e-4 * max(1, abs(kth))
+                hits += try index.search(query, k: 10, ef: 64).filter { $0.distance <= kth + tolerance }.count
+            }
+            return Double(hits) / Double(10 * queries.count)
+        }
+        let nearOthers = others.prefix(100).map { v in v.map { $0 + 0.05 * data.gaussian() } }
+        let elsewhere = (0..<100).map { _ in (0..<32).map { _ in data.gaussian() } }
+        let recallNear = try tiedRecall(nearOthers), recallElsewhere = try tiedRecall(elsewhere)
+        #expect(recallNear >= 0.95, "recall@10 \(recallNear) near ordinary vectors, \(metric)")
+        #expect(recallElsewhere >= 0.9, "recall@10 \(recallElsewhere) for random queries, \(metric)")
+        // The copies themselves stay findable: a query at the copy gets ten of them.
+        let atCopy = try index.search(copy, k: 10, ef: 64)
+        #expect(atCopy.count == 10 && atCopy.allSatisfy { $0.id < 3000 }, "\(atCopy)")
+    }
+
+    /// Vectors close together but not copies (a relative difference of 1e-3, far above the copy
+    /// tolerance) keep ordinary heuristic links: a query among them finds its true neighbours.
+    @Test func nearbyDistinctVectorsAreNotCopies() throws {
+        var data = TestData(seed: 8)
+        let centre = (0..<24).map { _ in data.gaussian() }
+        let vectors = (0..<2000).map { _ in centre.map { $0 + 1e-3 * data.gaussian() } }
+        let (index, flat) = try Self.build(vectors, metric: .l2)
+        let queries = (0..<50).map { _ in centre.map { $0 + 1e-3 * data.gaussian() } }
+        let truth = try queries.map { try flat.search($0, k: 10) }
+        let found = try queries.map { try index.search($0, k: 10, ef: 64) }
+        #expect(TestData.recall(found, truth) >= 0.95)
+    }
+
     @Test func distancesFollowTheMetric() throws {
         let cosine = try HNSWIndex(dimension: 2, metric: .cosine)
         try cosine.add(id: 1, vector: [3, 0])

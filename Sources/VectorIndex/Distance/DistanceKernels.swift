@@ -15,6 +15,18 @@ enum DistanceKernels {
         }
     }
 
+    /// Squared Euclidean distance, whatever the index's metric.
+    @inline(__always)
+    static func squaredEuclidean(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dimension: Int) -> Float {
+        vectorized ? lodestar_l2sq_avx2(a, b, dimension) : lodestar_l2sq_portable(a, b, dimension)
+    }
+
+    /// Squared norm `a·a`.
+    @inline(__always)
+    static func squaredNorm(_ a: UnsafePointer<Float>, _ dimension: Int) -> Float {
+        vectorized ? lodestar_dot_avx2(a, a, dimension) : lodestar_dot_portable(a, a, dimension)
+    }
+
     @inline(__always)
     static func prefetch(_ pointer: UnsafeRawPointer) {
         lodestar_prefetch(pointer)
