@@ -114,6 +114,11 @@ import Testing
             #expect(queryIDs(everything).first?.count == 7)
             let peek = try await client.get("/api/v1/collections/lessons/peek?limit=2")
             #expect(ids(peek) == ["f1", "f2"])
+            for bad in ["abc", "-1", "2.5", ""] {
+                let refused = try await client.get("/api/v1/collections/lessons/peek?limit=\(bad)")
+                #expect(refused.status == .badRequest, "peek?limit=\(bad)")
+                #expect(refused.text.contains("invalid_argument"))
+            }
             // delete by filter, then by ids
             let deleted = try await client.post("/api/v1/collections/lessons/delete", #"{"where":{"subject":"science"}}"#)
             #expect((deleted.object["deleted"] as? [String])?.sorted() == ["c1", "n1", "p1"])

@@ -50,7 +50,11 @@ struct CollectionRoutes {
         }
         api.get("collections/{name}/peek") { request, context in
             try context.require(Self.readers, to: "read collections")
-            let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 10
+            var limit = 10
+            if let text = request.uri.queryParameters.get("limit") {
+                guard let value = Int(text) else { throw APIError.badRequest("limit must be a non-negative integer, got '\(text)'") }
+                limit = value
+            }
             let result = try store.peek(try context.parameters.require("name"), limit: limit)
             var output = JSONOutput()
             output.getResult(result, include: [.documents, .metadatas, .embeddings])
