@@ -10,8 +10,8 @@ enum DistanceKernels {
     @inline(__always)
     static func distance(_ metric: Metric, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dimension: Int) -> Float {
         switch metric {
-        case .l2: return vectorized ? lodestar_l2sq_avx2(a, b, dimension) : lodestar_l2sq_portable(a, b, dimension)
-        case .cosine, .innerProduct: return 1 - (vectorized ? lodestar_dot_avx2(a, b, dimension) : lodestar_dot_portable(a, b, dimension))
+        case .l2: return squaredEuclidean(a, b, dimension)
+        case .cosine, .innerProduct: return 1 - dot(a, b, dimension)
         }
     }
 
@@ -21,10 +21,10 @@ enum DistanceKernels {
         vectorized ? lodestar_l2sq_avx2(a, b, dimension) : lodestar_l2sq_portable(a, b, dimension)
     }
 
-    /// Squared norm `a·a`.
+    /// Dot product `a·b`.
     @inline(__always)
-    static func squaredNorm(_ a: UnsafePointer<Float>, _ dimension: Int) -> Float {
-        vectorized ? lodestar_dot_avx2(a, a, dimension) : lodestar_dot_portable(a, a, dimension)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dimension: Int) -> Float {
+        vectorized ? lodestar_dot_avx2(a, b, dimension) : lodestar_dot_portable(a, b, dimension)
     }
 
     @inline(__always)

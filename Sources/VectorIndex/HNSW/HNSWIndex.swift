@@ -428,7 +428,7 @@ public final class HNSWIndex: @unchecked Sendable {
         -> [(distance: Float, node: UInt32)]
     {
         if candidates.count <= count { return candidates }
-        let scale = max(DistanceKernels.squaredNorm(query, dimension), .leastNormalMagnitude)
+        let scale = max(DistanceKernels.dot(query, query, dimension), .leastNormalMagnitude)
         // Distances that differ by less than this may be rounding of one another (cosine and ip
         // distances are `1 - a·b`): such pairs are checked by their Euclidean distance.
         let slack = 1e-5 * max(scale, 1)
