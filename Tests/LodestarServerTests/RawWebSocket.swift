@@ -83,6 +83,9 @@ final class RawWebSocket: @unchecked Sendable {
 
     func shutdown() { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
 
+    /// Ends the sending side only (a FIN without a close frame); the socket can still read.
+    func shutdownWrite() { Glibc.shutdown(fd, Int32(SHUT_WR)) }
+
     // MARK: - Sending
 
     func send(text: String) throws { try send(opcode: 1, payload: Array(text.utf8)) }

@@ -223,6 +223,37 @@ import VectorStore
         }
     }
 
+    @Test func aClientThatLeavesWithoutTheClosingHandshakeIsDroppedAtOnce() async throws {
+        // Default settings: the server pings every 20 s and closes silent sockets after 60 s, so
+        // only noticing the client's FIN can close the socket within the test.
+        let harness = try await Harness(sockets: SocketSettings())
+        defer { harness.cleanup() }
+        let path = "/ws/dashboard/class_001?token=\(try await harness.token(.teacher, classes: ["class_001"]))"
+        try await harness.runLive { client, port in
+            let leaving = try await RawWebSocket.open(port: port, path: path)
+            let staying = try await RawWebSocket.open(port: port, path: path)
+            #expect(await leaving.nextJSON()?["type"] as? String == "connection_confirmed")
+            #expect(await staying.nextJSON()?["type"] as? String == "connection_confirmed")
+            let left = Date()
+            leaving.shutdownWrite()
+            // The server ends its side too: the read ends (no close frame, no timeout).
+            #expect(await leaving.next(timeout: 10) == nil)
+            #expect(Date().timeIntervalSince(left) < 2, "closed \(Date().timeIntervalSince(left)) s after the client's FIN")
+            var connections: [String: Any] = [:]
+            var disconnects: [String: Any] = [:]
+            for _ in 0..<40 {
+                let status = try await client.get("/ws/status")
+                connections = status.object["connections"] as? [String: Any] ?? [:]
+                disconnects = status.object["disconnects"] as? [String: Any] ?? [:]
+                if connections["total"] as? Int == 1 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(connections["total"] as? Int == 1 && disconnects["abnormal_closure"] as? Int == 1, "\(connections) \(disconnects)")
+            try staying.send(text: #"{"type":"ping"}"#)
+            #expect(await staying.nextJSON()?["type"] as? String == "pong")
+        }
+    }
+
     @Test func aSlowConsumerIsDroppedWithoutDelayingTheOthers() async throws {
         var settings = SocketSettings()
         settings.maxQueuedMessages = 64

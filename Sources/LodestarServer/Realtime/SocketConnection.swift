@@ -84,6 +84,27 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelWritabilityChanged()
     }
 
+    /// The peer closed its side of the TCP connection without a close frame (the server lets
+    /// clients half-close, for HTTP): it is gone, so the connection is dropped now instead of at
+    /// the next ping's reset or the idle timeout, which would leave it holding a place in the
+    /// per-user limit and taking events meanwhile.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let event = event as? ChannelEvent, case .inputClosed = event else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        dropAbnormally(context: context)
+    }
+
+    /// Closes the socket at once after the peer left without the closing handshake.
+    private func dropAbnormally(context: ChannelHandlerContext) {
+        switch phase {
+        case .opening, .live: gateway.count(.abnormalClosure)
+        case .closing, .closed: break
+        }
+        phase = .closing
+        context.close(promise: nil)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let error = error as? NIOWebSocketError {
             // NIO's protocol error handler has already sent the close frame (1009 for a frame over
@@ -96,7 +117,9 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
                 gateway.count(closedWith: .protocolError)
             }
         } else {
+            // An I/O error (a reset connection): the peer is gone as with a half-close.
             gateway.logger.debug("websocket error", metadata: ["connection": .string(id), "error": .string("\(error)")])
+            return dropAbnormally(context: context)
         }
         context.close(promise: nil)
     }

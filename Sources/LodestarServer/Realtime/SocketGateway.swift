@@ -24,6 +24,9 @@ public final class SocketGateway: Sendable {
         case idle
         case perUserLimit = "per_user_limit"
         case brokerError = "broker_error"
+        /// The client ended the TCP connection (or it failed) without the closing handshake: RFC
+        /// 6455's 1006. Counted when the server drops such a connection.
+        case abnormalClosure = "abnormal_closure"
     }
 
     private struct Counters {
