@@ -36,7 +36,8 @@ public enum LodestarApplication {
                                 maxBodyBytes: configuration.maxBodyBytes, gateway: gateway, demoToken: demoToken)
         let saver = IndexSaver(store: store, interval: configuration.indexSaveInterval, metrics: metrics, logger: logger)
         return Application(router: router,
-                           server: HTTPServerBuilder { responder in WebSocketHTTPChannel(responder: responder, gateway: gateway) },
+                           server: HTTPServerBuilder { responder in WebSocketHTTPChannel(responder: responder, gateway: gateway,
+                                                                                         idleTimeout: configuration.httpIdleTimeout) },
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                 serverName: "lodestar"),
                            services: services + [saver],

@@ -22,6 +22,10 @@ public struct ServerConfiguration: Sendable {
     public var replayEvents = 1_000
     /// WebSocket limits and timers.
     public var webSocket = SocketSettings()
+    /// An HTTP connection that sends nothing for this long is closed: before its first request
+    /// head is complete, between keep-alive requests, or between parts of a request being read
+    /// (a response being computed does not count as idle). `nil`: never.
+    public var httpIdleTimeout: Duration? = .seconds(60)
     /// `postgres://user:password@host:port/database` to share events between nodes through
     /// PostgreSQL (events table + LISTEN/NOTIFY); `nil`: in-process.
     public var brokerURL: String?

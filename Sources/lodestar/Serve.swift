@@ -39,6 +39,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Event broker shared by nodes: postgres://user:password@host:port/database (default: in-process).")
     var broker: String?
 
+    @Option(help: "HTTP: seconds a connection may send nothing (before its request head, between keep-alive requests, inside a request) before it is closed; 0: never.")
+    var httpIdleTimeout = 60.0
+
     @Option(help: "WebSocket: seconds a connection may stay silent (no message, no pong) before it is closed.")
     var wsIdleTimeout = 60.0
 
@@ -60,12 +63,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "WebSocket: inbound burst (bucket size).")
     var wsBurst = 40.0
 
+    /// Longest accepted duration option, in seconds (a year).
+    static let longestDuration = 365.0 * 86_400
+
     func validate() throws {
         guard replayEvents >= 1 else { throw ValidationError("--replay-events must be at least 1") }
         if let broker, !(broker.hasPrefix("postgres://") || broker.hasPrefix("postgresql://")) {
             throw ValidationError("--broker must be a postgres://user:password@host:port/database URL")
         }
+        // Durations become whole milliseconds: keep them where that conversion is exact and cannot trap.
+        let longest = Self.longestDuration
+        guard (0...longest).contains(httpIdleTimeout) else { throw ValidationError("--http-idle-timeout must be 0 (never) or positive, at most \(Int(longest)) s") }
         guard wsIdleTimeout > 0, (wsPingInterval ?? 1) > 0 else { throw ValidationError("--ws-idle-timeout and --ws-ping-interval must be positive") }
+        guard wsIdleTimeout <= longest, (wsPingInterval ?? 1) <= longest, indexSaveInterval <= longest else {
+            throw ValidationError("--ws-idle-timeout, --ws-ping-interval and --index-save-interval must be at most \(Int(longest)) s")
+        }
         guard wsMaxMessageBytes >= 128 else { throw ValidationError("--ws-max-message-bytes must be at least 128") }
         guard wsMaxQueued >= 1, wsMaxConnectionsPerUser >= 1 else { throw ValidationError("--ws-max-queued and --ws-max-connections-per-user must be at least 1") }
         guard wsRate > 0, wsBurst >= 1 else { throw ValidationError("--ws-rate must be positive and --ws-burst at least 1") }
@@ -88,6 +100,7 @@ struct Serve: AsyncParsableCommand {
         configuration.loadDemo = demo
         configuration.replayEvents = replayEvents
         configuration.brokerURL = broker
+        configuration.httpIdleTimeout = httpIdleTimeout > 0 ? .milliseconds(Int(httpIdleTimeout * 1000)) : nil
         configuration.webSocket.idleTimeout = .milliseconds(Int(wsIdleTimeout * 1000))
         configuration.webSocket.pingInterval = wsPingInterval.map { .milliseconds(Int($0 * 1000)) }
         configuration.webSocket.maxMessageBytes = wsMaxMessageBytes

@@ -41,7 +41,8 @@ struct Harness {
     let app: Application<RouterResponder<LodestarRequestContext>>
     static let secret = "test-secret-0123456789abcdef-0123456789"
 
-    init(maxBodyBytes: Int = 1 << 20, sockets: SocketSettings = SocketSettings(), retention: Int = 1_000) async throws {
+    init(maxBodyBytes: Int = 1 << 20, sockets: SocketSettings = SocketSettings(), retention: Int = 1_000,
+         httpIdleTimeout: Duration? = .seconds(60)) async throws {
         directory = NSTemporaryDirectory() + "lodestar-server-\(UUID().uuidString)"
         let embedder = try #require(Engine.embedder, "model missing: run bash models/fetch.sh")
         store = try Store(directory: directory, embedder: embedder)
@@ -55,7 +56,8 @@ struct Harness {
         self.gateway = gateway
         let router = LodestarApplication.makeRouter(store: store, learning: learning, authority: authority, metrics: metrics,
                                                     maxBodyBytes: maxBodyBytes, gateway: gateway)
-        app = Application(router: router, server: HTTPServerBuilder { responder in WebSocketHTTPChannel(responder: responder, gateway: gateway) })
+        app = Application(router: router, server: HTTPServerBuilder { responder in WebSocketHTTPChannel(responder: responder, gateway: gateway,
+                                                                                                          idleTimeout: httpIdleTimeout) })
     }
 
     func cleanup() { try? FileManager.default.removeItem(atPath: directory) }

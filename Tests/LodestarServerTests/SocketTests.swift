@@ -254,6 +254,38 @@ import VectorStore
         }
     }
 
+    @Test func idleHTTPConnectionsAreClosedButNotUpgradedOnes() async throws {
+        let harness = try await Harness(httpIdleTimeout: .milliseconds(2_000))
+        defer { harness.cleanup() }
+        let path = "/ws/dashboard/class_001?token=\(try await harness.token(.teacher, classes: ["class_001"]))"
+        try await harness.runLive { _, port in
+            // (Under the test run's load the upgrade itself can take seconds: the head timeout ends
+            // when the head is in, so that does not count.)
+            let socket = try await RawWebSocket.open(port: port, path: path)
+            #expect(await socket.nextJSON()?["type"] as? String == "connection_confirmed")
+            let started = Date()
+            let silent = try PlainSocket(port: port)
+            let partial = try PlainSocket(port: port)
+            try partial.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            let keepAlive = try PlainSocket(port: port)
+            // A keep-alive connection serves requests one after another, then times out when idle.
+            for _ in 0..<2 {
+                try keepAlive.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(keepAlive.read(timeout: 5)?.hasPrefix("HTTP/1.1 200") == true)
+            }
+            let served = Date()
+            for (name, connection, from) in [("silent", silent, started), ("partial head", partial, started), ("keep-alive", keepAlive, served)] {
+                #expect(connection.waitForEnd(timeout: 15), "\(name) connection still open")
+                let after = Date().timeIntervalSince(from)
+                #expect(after >= 1.9 && after < 10, "\(name) connection closed \(after) s after its last activity")
+            }
+            // The WebSocket, upgraded before them, outlived the HTTP timeout and still answers.
+            #expect(Date().timeIntervalSince(started) > 2)
+            try socket.send(text: #"{"type":"ping"}"#)
+            #expect(await socket.nextJSON()?["type"] as? String == "pong")
+        }
+    }
+
     @Test func aSlowConsumerIsDroppedWithoutDelayingTheOthers() async throws {
         var settings = SocketSettings()
         settings.maxQueuedMessages = 64

@@ -121,6 +121,17 @@ import Testing
         #expect(good.status == 0 && good.text.split(separator: ".").count == 3)
     }
 
+    @Test func serveRejectsDurationsItCannotUse() throws {
+        // Each is refused by validation before anything starts (an infinite or year-long duration
+        // used to reach an integer conversion that traps).
+        for (option, value) in [("--http-idle-timeout", "-1"), ("--http-idle-timeout", "inf"), ("--ws-idle-timeout", "inf"),
+                                ("--ws-idle-timeout", "1e300"), ("--ws-ping-interval", "nan"), ("--index-save-interval", "1e12")] {
+            let result = try CLITests.run(["serve", "--port", "0", "--no-demo", "--data-dir", NSTemporaryDirectory() + "never-created",
+                                           "--jwt-secret", Self.secret, option, value])
+            #expect(result.status != 0 && result.stderr.contains(option), "\(option) \(value): \(result.status) \(result.stderr)")
+        }
+    }
+
     @Test func restartKeepsDataAndQueryResults() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

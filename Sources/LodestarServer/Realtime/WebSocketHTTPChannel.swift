@@ -13,6 +13,12 @@ import NIOWebSocket
 /// upgrade is answered here with the refusal's status (401, 403, 404, 400), a JSON error body and
 /// `Connection: close` (NIO's upgrade handler does not hand a refused upgrade request on), so a
 /// client is never half-connected. Every other request goes to the router.
+///
+/// With an idle timeout, a connection that has not sent a complete first request head within it
+/// is closed, and so is a plain HTTP connection idle that long afterwards (Hummingbird's
+/// connection-state handler): without them a client that connects and sends nothing, or part of a
+/// head, or leaves a keep-alive connection behind a NAT that forgot it, holds its socket forever.
+/// Upgraded WebSocket connections are governed by their own ping and idle timers instead.
 struct WebSocketHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     enum UpgradeResult: Sendable {
         case websocket(Upgraded)
@@ -41,20 +47,33 @@ struct WebSocketHTTPChannel: ServerChildChannel, HTTPChannelHandler {
 
     let responder: HTTPChannelHandler.Responder
     let gateway: SocketGateway
+    let idleTimeout: Duration?
 
-    init(responder: @escaping HTTPChannelHandler.Responder, gateway: SocketGateway) {
+    init(responder: @escaping HTTPChannelHandler.Responder, gateway: SocketGateway, idleTimeout: Duration? = .seconds(60)) {
         self.responder = responder
         self.gateway = gateway
+        self.idleTimeout = idleTimeout
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let gateway = self.gateway
+            let idleTimeout = self.idleTimeout
+            // Closes the connection unless its first request head arrives in time (cancelled when
+            // the upgrade handler has the head: in `shouldUpgrade` or when not upgrading).
+            let headDeadline = NIOLoopBoundBox<Scheduled<Void>?>(nil, eventLoop: channel.eventLoop)
+            if let idleTimeout {
+                headDeadline.value = channel.eventLoop.scheduleTask(in: .nanoseconds(SocketConnection.nanoseconds(idleTimeout))) {
+                    channel.close(promise: nil)
+                }
+            }
             // The decision of `shouldUpgrade`, used by the pipeline set-up that follows.
             let attempt = NIOLoopBoundBox<Attempt?>(nil, eventLoop: channel.eventLoop)
             let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
                 maxFrameSize: gateway.settings.maxMessageBytes,
                 shouldUpgrade: { channel, head in
+                    // The head is in: what follows (admission, upgrade) is the server's time, not the client's.
+                    headDeadline.value?.cancel()
                     let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
                     guard SocketAdmission.isChannelPath(path) else {
                         attempt.value = .refused(APIError(.notFound, code: "not_found", message: "\(path) is not a WebSocket channel"))
@@ -94,8 +113,9 @@ struct WebSocketHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        headDeadline.value?.cancel()
                         try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                        try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
+                        try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger))
                         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel,
                             configuration: .init(isOutboundHalfClosureEnabled: true)
