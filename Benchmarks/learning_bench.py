@@ -58,10 +58,15 @@ def main():
                                check=True).stdout.strip()
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
 
-        def post(path, payload, raw=False):
-            conn.request("POST", path, payload if raw else json.dumps(payload),
-                         {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-            r = conn.getresponse(); out = r.read()
+        def post(path, payload, raw=False, retry=True):
+            try:
+                conn.request("POST", path, payload if raw else json.dumps(payload),
+                             {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+                r = conn.getresponse(); out = r.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                conn.close()  # the server closed the idle keep-alive connection (--http-idle-timeout): reopen once
+                if not retry: raise
+                return post(path, payload, raw, retry=False)
             if r.status != 200:
                 sys.exit(f"{path}: {r.status} {out[:400]!r}")
             return json.loads(out)

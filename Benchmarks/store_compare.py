@@ -57,8 +57,14 @@ class Client:
         if conn is None:
             conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
         data = json.dumps(body)
-        conn.request("POST", path, data, {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
-        r = conn.getresponse(); payload = r.read()
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+        try:
+            conn.request("POST", path, data, headers)
+            r = conn.getresponse(); payload = r.read()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            conn.close()  # the server closed the idle keep-alive connection (--http-idle-timeout): reopen once
+            conn.request("POST", path, data, headers)
+            r = conn.getresponse(); payload = r.read()
         if r.status >= 300:
             raise RuntimeError(f"{path}: {r.status} {payload[:300]!r}")
         return json.loads(payload)

@@ -29,9 +29,14 @@ srv = subprocess.Popen([L, "serve", "--port", str(port), "--data-dir", d, "--jwt
 srv.stdout.readline()
 token = subprocess.run([L, "token", "--role", "admin", "--jwt-secret", SECRET], capture_output=True, text=True).stdout.strip()
 conn = http.client.HTTPConnection("127.0.0.1", port)
-def post(path, body):
-    conn.request("POST", path, json.dumps(body), {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-    r = conn.getresponse(); p = r.read(); return r.status, json.loads(p)
+def post(path, body, retry=True):
+    try:
+        conn.request("POST", path, json.dumps(body), {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        r = conn.getresponse(); p = r.read(); return r.status, json.loads(p)
+    except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+        conn.close()  # the server closed the idle keep-alive connection (--http-idle-timeout): reopen once
+        if not retry: raise
+        return post(path, body, retry=False)
 N = 300 if COMMAND == "filters" else 40
 def rval():
     t = rng.random()

@@ -57,9 +57,14 @@ token = subprocess.run([L, "token", "--role", "admin", "--jwt-secret", SECRET], 
 connection = http.client.HTTPConnection("127.0.0.1", port)
 
 
-def post(path, body):
-    connection.request("POST", path, json.dumps(body), {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-    response = connection.getresponse(); payload = json.loads(response.read())
+def post(path, body, retry=True):
+    try:
+        connection.request("POST", path, json.dumps(body), {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        response = connection.getresponse(); payload = json.loads(response.read())
+    except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+        connection.close()  # the server closed the idle keep-alive connection (--http-idle-timeout): reopen once
+        if not retry: raise
+        return post(path, body, retry=False)
     if response.status >= 300:
         sys.exit(f"{path}: HTTP {response.status} {payload}")
     return payload
