@@ -18,34 +18,32 @@ extension LearningEngine {
         let answerText = request.answer.map { String(decoding: $0.serialized(), as: UTF8.self) }
         let concepts = self.concepts
         let withEvents = publishEvents && publisher != nil
-        let (graded, summary): (GradedSubmission, [String: JSONValue]) = try await Self.database {
-            try await pool.write { db in
+        let (graded, summary): (GradedSubmission, [String: JSONValue]) = try await writing { db in
+            try db.execute(sql: """
+                INSERT INTO learning_submissions (student_id, item_id, answer, score, correct, submitted_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [student.id, item.id, answerText, score, score >= 0.5, at.timeIntervalSince1970])
+            let submissionID = db.lastInsertedRowID
+            var changes: [MasteryChange] = []
+            for (conceptID, bkt) in zip(item.conceptIDs, parameters) {
+                let row = try Row.fetchOne(db, sql: "SELECT p_known, attempts FROM learning_mastery WHERE student_id = ? AND concept_id = ?",
+                                           arguments: [student.id, conceptID])
+                let before: Double = row?["p_known"] ?? bkt.pInit
+                let attempts: Int = (row?["attempts"] ?? 0) + 1
+                let after = KnowledgeTracing.update(before, score: score, parameters: bkt)
                 try db.execute(sql: """
-                    INSERT INTO learning_submissions (student_id, item_id, answer, score, correct, submitted_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [student.id, item.id, answerText, score, score >= 0.5, at.timeIntervalSince1970])
-                let submissionID = db.lastInsertedRowID
-                var changes: [MasteryChange] = []
-                for (conceptID, bkt) in zip(item.conceptIDs, parameters) {
-                    let row = try Row.fetchOne(db, sql: "SELECT p_known, attempts FROM learning_mastery WHERE student_id = ? AND concept_id = ?",
-                                               arguments: [student.id, conceptID])
-                    let before: Double = row?["p_known"] ?? bkt.pInit
-                    let attempts: Int = (row?["attempts"] ?? 0) + 1
-                    let after = KnowledgeTracing.update(before, score: score, parameters: bkt)
-                    try db.execute(sql: """
-                        INSERT INTO learning_mastery (student_id, concept_id, p_known, attempts, updated_at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(student_id, concept_id) DO UPDATE SET p_known = excluded.p_known, attempts = excluded.attempts,
-                        updated_at = excluded.updated_at
-                        """, arguments: [student.id, conceptID, after, attempts, at.timeIntervalSince1970])
-                    try db.execute(sql: """
-                        INSERT INTO learning_mastery_history (student_id, concept_id, submission_id, p_before, p_after, at) VALUES (?, ?, ?, ?, ?, ?)
-                        """, arguments: [student.id, conceptID, submissionID, before, after, at.timeIntervalSince1970])
-                    changes.append(MasteryChange(conceptID: conceptID, before: before, after: after, attempts: attempts))
-                }
-                let graded = GradedSubmission(id: submissionID, studentID: student.id, classID: student.classID, itemID: item.id,
-                                              answer: request.answer, score: score, correct: score >= 0.5, submittedAt: at, mastery: changes)
-                guard withEvents else { return (graded, [:]) }
-                return (graded, try Self.summary(db, student: student.id, concepts: concepts))
+                    INSERT INTO learning_mastery (student_id, concept_id, p_known, attempts, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(student_id, concept_id) DO UPDATE SET p_known = excluded.p_known, attempts = excluded.attempts,
+                    updated_at = excluded.updated_at
+                    """, arguments: [student.id, conceptID, after, attempts, at.timeIntervalSince1970])
+                try db.execute(sql: """
+                    INSERT INTO learning_mastery_history (student_id, concept_id, submission_id, p_before, p_after, at) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [student.id, conceptID, submissionID, before, after, at.timeIntervalSince1970])
+                changes.append(MasteryChange(conceptID: conceptID, before: before, after: after, attempts: attempts))
             }
+            let graded = GradedSubmission(id: submissionID, studentID: student.id, classID: student.classID, itemID: item.id,
+                                          answer: request.answer, score: score, correct: score >= 0.5, submittedAt: at, mastery: changes)
+            guard withEvents else { return (graded, [:]) }
+            return (graded, try Self.summary(db, student: student.id, concepts: concepts))
         }
         guard withEvents, let publisher else { return graded }
         // The student's channel gets the summary with the changed concepts' mastery (the full map
@@ -91,12 +89,10 @@ extension LearningEngine {
             let missing = catalog.read { catalog in contentIDs.filter { catalog.content[$0] == nil } }
             throw .invalidArgument("unknown content items: \(missing.prefix(5).joined(separator: ", "))")
         }
-        try await Self.database {
-            try await pool.write { db in
-                for id in contentIDs {
-                    try db.execute(sql: "INSERT OR IGNORE INTO learning_completions (student_id, content_id, completed_at) VALUES (?, ?, ?)",
-                                   arguments: [student.id, id, at.timeIntervalSince1970])
-                }
+        try await writing { db in
+            for id in contentIDs {
+                try db.execute(sql: "INSERT OR IGNORE INTO learning_completions (student_id, content_id, completed_at) VALUES (?, ?, ?)",
+                               arguments: [student.id, id, at.timeIntervalSince1970])
             }
         }
     }
@@ -104,19 +100,18 @@ extension LearningEngine {
     /// Mastery of every concept for a student (concepts never attempted at their `p_init`), with history.
     public func knowledgeState(studentID: String) async throws(LearningError) -> [ConceptMastery] {
         let student = try student(studentID)
-        let (rows, history): ([Row], [Row]) = try await Self.database {
-            try await pool.read { db in
-                (try Row.fetchAll(db, sql: "SELECT concept_id, p_known, attempts FROM learning_mastery WHERE student_id = ?", arguments: [student.id]),
-                 try Row.fetchAll(db, sql: "SELECT * FROM learning_mastery_history WHERE student_id = ? ORDER BY id", arguments: [student.id]))
+        let (states, points): ([String: (Double, Int)], [String: [ConceptMastery.Point]]) = try await reading { db in
+            var states: [String: (Double, Int)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT concept_id, p_known, attempts FROM learning_mastery WHERE student_id = ?", arguments: [student.id]) {
+                states[row["concept_id"]] = (row["p_known"], row["attempts"])
             }
-        }
-        var states: [String: (Double, Int)] = [:]
-        for row in rows { states[row["concept_id"]] = (row["p_known"], row["attempts"]) }
-        var points: [String: [ConceptMastery.Point]] = [:]
-        for row in history {
-            points[row["concept_id"], default: []].append(ConceptMastery.Point(
-                submissionID: row["submission_id"], before: row["p_before"], after: row["p_after"],
-                at: Date(timeIntervalSince1970: row["at"])))
+            var points: [String: [ConceptMastery.Point]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM learning_mastery_history WHERE student_id = ? ORDER BY id", arguments: [student.id]) {
+                points[row["concept_id"], default: []].append(ConceptMastery.Point(
+                    submissionID: row["submission_id"], before: row["p_before"], after: row["p_after"],
+                    at: Date(timeIntervalSince1970: row["at"])))
+            }
+            return (states, points)
         }
         return concepts.map { concept in
             let state = states[concept.id]
@@ -127,17 +122,16 @@ extension LearningEngine {
 
     /// Mastery per concept for every student of a class (one query).
     func masteryByStudent(classID: String) async throws(LearningError) -> [String: [String: Double]] {
-        let rows: [Row] = try await Self.database {
-            try await pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT m.student_id, m.concept_id, m.p_known FROM learning_mastery m
-                    JOIN learning_students s ON s.id = m.student_id WHERE s.class_id = ?
-                    """, arguments: [classID])
+        try await reading { db in
+            var result: [String: [String: Double]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT m.student_id, m.concept_id, m.p_known FROM learning_mastery m
+                JOIN learning_students s ON s.id = m.student_id WHERE s.class_id = ?
+                """, arguments: [classID]) {
+                result[row["student_id"], default: [:]][row["concept_id"]] = row["p_known"]
             }
+            return result
         }
-        var result: [String: [String: Double]] = [:]
-        for row in rows { result[row["student_id"], default: [:]][row["concept_id"]] = row["p_known"] }
-        return result
     }
 
     /// A student's profile: class, activity and mastery summary.
@@ -154,9 +148,7 @@ extension LearningEngine {
     /// Submissions, average score, last activity and mastery summary of a student.
     func studentSummary(_ student: Student) async throws(LearningError) -> JSONValue {
         let concepts = self.concepts
-        return .object(try await Self.database {
-            try await pool.read { db in try Self.summary(db, student: student.id, concepts: concepts) }
-        })
+        return .object(try await reading { db in try Self.summary(db, student: student.id, concepts: concepts) })
     }
 
     /// A student's summary as read in `db` (inside a submission's transaction it includes the
@@ -168,7 +160,7 @@ extension LearningEngine {
         for row in try Row.fetchAll(db, sql: "SELECT concept_id, p_known FROM learning_mastery WHERE student_id = ?", arguments: [student]) {
             known[row["concept_id"]] = row["p_known"]
         }
-        var fields = summaryFields(known: known, concepts: concepts, activity: activity)
+        var fields = summaryFields(known: known, concepts: concepts, activity: Activity(activity))
         fields["concepts"] = .int(Int64(concepts.count))
         return fields
     }
@@ -176,13 +168,10 @@ extension LearningEngine {
     /// Activity and mastery fields shared by a profile and a roster entry: submissions, average
     /// score, last activity, overall mastery (mean over concepts, `p_init` where never attempted),
     /// mastered concepts and mastery per concept.
-    static func summaryFields(known: [String: Double], concepts: [Concept], activity: Row?) -> [String: JSONValue] {
+    static func summaryFields(known: [String: Double], concepts: [Concept], activity: Activity) -> [String: JSONValue] {
         let values = concepts.map { known[$0.id] ?? $0.bkt.pInit }
-        let count: Int = activity?["n"] ?? 0
-        let average: Double? = activity?["avg"]
-        let last: Double? = activity?["last"]
-        return ["submissions": .int(Int64(count)), "average_score": average.map { .double($0) } ?? .null,
-                "last_activity": last.map { .double($0) } ?? .null,
+        return ["submissions": .int(Int64(activity.count)), "average_score": activity.average.map { .double($0) } ?? .null,
+                "last_activity": activity.last.map { .double($0) } ?? .null,
                 "overall_mastery": .double(values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)),
                 "mastered_concepts": .int(Int64(values.filter { $0 >= KnowledgeTracing.masteredThreshold }.count)),
                 "mastery": .object(Dictionary(uniqueKeysWithValues: zip(concepts.map(\.id), values.map { JSONValue.double($0) })))]
@@ -193,19 +182,19 @@ extension LearningEngine {
         let schoolClass = try schoolClass(classID)
         let students = try students(inClass: classID)
         let masteries = try await masteryByStudent(classID: classID)
-        let activity: [Row] = try await Self.database {
-            try await pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT s.student_id, COUNT(*) AS n, AVG(s.score) AS avg, MAX(s.submitted_at) AS last FROM learning_submissions s
-                    JOIN learning_students st ON st.id = s.student_id WHERE st.class_id = ? GROUP BY s.student_id
-                    """, arguments: [classID])
+        let stats: [String: Activity] = try await reading { db in
+            var stats: [String: Activity] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT s.student_id, COUNT(*) AS n, AVG(s.score) AS avg, MAX(s.submitted_at) AS last FROM learning_submissions s
+                JOIN learning_students st ON st.id = s.student_id WHERE st.class_id = ? GROUP BY s.student_id
+                """, arguments: [classID]) {
+                stats[row["student_id"]] = Activity(row)
             }
+            return stats
         }
-        var stats: [String: Row] = [:]
-        for row in activity { stats[row["student_id"]] = row }
         let concepts = self.concepts
         let list: [JSONValue] = students.map { student in
-            var fields = Self.summaryFields(known: masteries[student.id] ?? [:], concepts: concepts, activity: stats[student.id])
+            var fields = Self.summaryFields(known: masteries[student.id] ?? [:], concepts: concepts, activity: stats[student.id] ?? Activity(nil))
             fields["id"] = .string(student.id)
             fields["name"] = .string(student.name)
             fields["class_id"] = .string(classID)
@@ -214,5 +203,19 @@ extension LearningEngine {
         return ["class_id": .string(classID), "name": .string(schoolClass.name), "teacher": .optional(schoolClass.teacher),
                 "concepts": .array(concepts.map { ["id": .string($0.id), "name": .string($0.name)] }),
                 "students": .array(list)]
+    }
+}
+
+/// A student's submission count, average score and last activity (seconds since 1970), as read
+/// from a `COUNT(*) AS n, AVG(score) AS avg, MAX(submitted_at) AS last` row.
+struct Activity: Sendable {
+    var count: Int
+    var average: Double?
+    var last: Double?
+
+    init(_ row: Row?) {
+        count = row?["n"] ?? 0
+        average = row?["avg"]
+        last = row?["last"]
     }
 }

@@ -79,40 +79,38 @@ extension LearningEngine {
         }
 
         // One transaction for the domain rows.
-        try await Self.database {
-            try await pool.write { db in
-                for c in classes {
-                    try db.execute(sql: "INSERT INTO learning_classes (id, name, teacher) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, teacher = excluded.teacher",
-                                   arguments: [c.id, c.name, c.teacher])
-                }
-                for s in students {
-                    try db.execute(sql: "INSERT INTO learning_students (id, class_id, name) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET class_id = excluded.class_id, name = excluded.name",
-                                   arguments: [s.id, s.classID, s.name])
-                }
-                for (c, vector) in zip(concepts, conceptVectors) {
-                    try db.execute(sql: """
-                        INSERT INTO learning_concepts (id, name, description, prerequisites, p_init, p_learn, p_slip, p_guess, embedding)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description,
-                        prerequisites = excluded.prerequisites, p_init = excluded.p_init, p_learn = excluded.p_learn, p_slip = excluded.p_slip,
-                        p_guess = excluded.p_guess, embedding = excluded.embedding
-                        """, arguments: [c.id, c.name, c.description, Self.jsonList(c.prerequisites), c.bkt.pInit, c.bkt.pLearn, c.bkt.pSlip,
-                                         c.bkt.pGuess, VectorMath.blob(vector)])
-                }
-                for c in content {
-                    try db.execute(sql: """
-                        INSERT INTO learning_content (id, title, text, concept_ids, kind, difficulty) VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET title = excluded.title, text = excluded.text, concept_ids = excluded.concept_ids,
-                        kind = excluded.kind, difficulty = excluded.difficulty
-                        """, arguments: [c.id, c.title, c.text, Self.jsonList(c.conceptIDs), c.kind.rawValue, c.difficulty])
-                }
-                for (item, vector) in zip(items, itemVectors) {
-                    let key = item.key.map { _ in String(decoding: CurriculumParser.json(item.key).serialized(), as: UTF8.self) }
-                    try db.execute(sql: """
-                        INSERT INTO learning_items (id, concept_ids, prompt, answer_key, embedding) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET concept_ids = excluded.concept_ids, prompt = excluded.prompt,
-                        answer_key = excluded.answer_key, embedding = excluded.embedding
-                        """, arguments: [item.id, Self.jsonList(item.conceptIDs), item.prompt, key, VectorMath.blob(vector)])
-                }
+        try await writing { db in
+            for c in classes {
+                try db.execute(sql: "INSERT INTO learning_classes (id, name, teacher) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, teacher = excluded.teacher",
+                               arguments: [c.id, c.name, c.teacher])
+            }
+            for s in students {
+                try db.execute(sql: "INSERT INTO learning_students (id, class_id, name) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET class_id = excluded.class_id, name = excluded.name",
+                               arguments: [s.id, s.classID, s.name])
+            }
+            for (c, vector) in zip(concepts, conceptVectors) {
+                try db.execute(sql: """
+                    INSERT INTO learning_concepts (id, name, description, prerequisites, p_init, p_learn, p_slip, p_guess, embedding)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description,
+                    prerequisites = excluded.prerequisites, p_init = excluded.p_init, p_learn = excluded.p_learn, p_slip = excluded.p_slip,
+                    p_guess = excluded.p_guess, embedding = excluded.embedding
+                    """, arguments: [c.id, c.name, c.description, Self.jsonList(c.prerequisites), c.bkt.pInit, c.bkt.pLearn, c.bkt.pSlip,
+                                     c.bkt.pGuess, VectorMath.blob(vector)])
+            }
+            for c in content {
+                try db.execute(sql: """
+                    INSERT INTO learning_content (id, title, text, concept_ids, kind, difficulty) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET title = excluded.title, text = excluded.text, concept_ids = excluded.concept_ids,
+                    kind = excluded.kind, difficulty = excluded.difficulty
+                    """, arguments: [c.id, c.title, c.text, Self.jsonList(c.conceptIDs), c.kind.rawValue, c.difficulty])
+            }
+            for (item, vector) in zip(items, itemVectors) {
+                let key = item.key.map { _ in String(decoding: CurriculumParser.json(item.key).serialized(), as: UTF8.self) }
+                try db.execute(sql: """
+                    INSERT INTO learning_items (id, concept_ids, prompt, answer_key, embedding) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET concept_ids = excluded.concept_ids, prompt = excluded.prompt,
+                    answer_key = excluded.answer_key, embedding = excluded.embedding
+                    """, arguments: [item.id, Self.jsonList(item.conceptIDs), item.prompt, key, VectorMath.blob(vector)])
             }
         }
         catalog.write { catalog in

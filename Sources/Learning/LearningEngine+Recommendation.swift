@@ -17,19 +17,19 @@ extension LearningEngine {
     public func learningPath(studentID: String, maxItems: Int = 5) async throws(LearningError) -> LearningPath {
         guard (1...50).contains(maxItems) else { throw .invalidArgument("max_items must be between 1 and 50") }
         let student = try student(studentID)
-        let (masteryRows, wrongRows, completedRows): ([Row], [String], [String]) = try await Self.database {
-            try await pool.read { db in
-                (try Row.fetchAll(db, sql: "SELECT concept_id, p_known FROM learning_mastery WHERE student_id = ?", arguments: [student.id]),
-                 try String.fetchAll(db, sql: "SELECT item_id FROM learning_submissions WHERE student_id = ? AND correct = 0 ORDER BY id DESC LIMIT 20",
-                                     arguments: [student.id]),
-                 try String.fetchAll(db, sql: """
-                    SELECT content_id FROM learning_completions WHERE student_id = ?
-                    UNION SELECT item_id FROM learning_submissions WHERE student_id = ?
-                    """, arguments: [student.id, student.id]))
+        let (mastery, wrongRows, completedRows): ([String: Double], [String], [String]) = try await reading { db in
+            var mastery: [String: Double] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT concept_id, p_known FROM learning_mastery WHERE student_id = ?", arguments: [student.id]) {
+                mastery[row["concept_id"]] = row["p_known"]
             }
+            return (mastery,
+                    try String.fetchAll(db, sql: "SELECT item_id FROM learning_submissions WHERE student_id = ? AND correct = 0 ORDER BY id DESC LIMIT 20",
+                                        arguments: [student.id]),
+                    try String.fetchAll(db, sql: """
+                        SELECT content_id FROM learning_completions WHERE student_id = ?
+                        UNION SELECT item_id FROM learning_submissions WHERE student_id = ?
+                        """, arguments: [student.id, student.id]))
         }
-        var mastery: [String: Double] = [:]
-        for row in masteryRows { mastery[row["concept_id"]] = row["p_known"] }
         let snapshot = catalog.read { $0 }
         let order = Recommender.focusOrder(mastery: mastery, concepts: snapshot.concepts)
         // The first concept in study order, then others only while the student more likely does

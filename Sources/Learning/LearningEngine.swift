@@ -29,13 +29,40 @@ public final class LearningEngine: Sendable {
         }
     }
 
-    static func database<T>(_ body: () async throws -> T) async throws(LearningError) -> T {
-        do {
-            return try await body()
-        } catch let error as LearningError {
-            throw error
-        } catch {
-            throw .storage("\(error)")
+    /// Runs `value` in a read transaction on one of the pool's reader connections and returns
+    /// its result.
+    ///
+    /// The whole access runs on GRDB's own queues (`asyncRead`) and the caller's task resumes only
+    /// with the result. GRDB's `async` `read` instead keeps its connection while the task hops
+    /// back onto Swift concurrency's cooperative threads; when the vector store's synchronous
+    /// reads (its API is synchronous) occupy every cooperative thread waiting for a reader
+    /// connection, those tasks never resume to give theirs back and the whole process stalls —
+    /// which 50 concurrent requests mixing rosters and profiles did within seconds. The
+    /// synchronous `read` would block a cooperative thread while it waits. So every database
+    /// access from async code here goes through `reading` or `writing`.
+    func reading<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws(LearningError) -> T {
+        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+            pool.asyncRead { database in
+                continuation.resume(returning: Result { try value(database.get()) })
+            }
+        }
+        return try Self.unwrap(result)
+    }
+
+    /// Runs `updates` in a write transaction on the writer connection's queue (`asyncWrite`) and
+    /// returns its result; see `reading`.
+    func writing<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws(LearningError) -> T {
+        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+            pool.asyncWrite(updates) { _, result in continuation.resume(returning: result) }
+        }
+        return try Self.unwrap(result)
+    }
+
+    private static func unwrap<T>(_ result: Result<T, any Error>) throws(LearningError) -> T {
+        switch result {
+        case .success(let value): return value
+        case .failure(let error as LearningError): throw error
+        case .failure(let error): throw .storage("\(error)")
         }
     }
 

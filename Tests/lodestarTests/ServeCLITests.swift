@@ -3,6 +3,9 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `lodestar serve` and `lodestar token` as real processes: restart and kill -9 recovery.
 @Suite(.serialized) struct ServeCLITests {
@@ -119,6 +122,46 @@ import Testing
         #expect(ttl.status != 0 && ttl.stderr.contains("--ttl"))
         let good = try CLITests.run(["token", "--role", "student", "--student", "s1", "--jwt-secret", Self.secret])
         #expect(good.status == 0 && good.text.split(separator: ".").count == 3)
+    }
+
+    /// Many concurrent requests that read the learning tables (rosters, profiles, knowledge states)
+    /// beside the vector store's synchronous reads. GRDB's `async` read kept its connection while
+    /// its task waited for a cooperative thread, and the store's reads blocked those threads
+    /// waiting for a connection: the service stopped answering anything (even /healthz) within a
+    /// few thousand such requests at 48 at a time (usually within the first thousand).
+    @Test func concurrentReadsNeverStallTheService() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try Server(dataDirectory: directory, demo: true)
+        defer { _ = server.stop() }
+        let token = try Self.token()
+        let paths = ["/api/v1/students/student_001", "/api/v1/classes/class_001/students", "/api/v1/students/student_002",
+                     "/api/v1/collections/learning_content/count", "/api/v1/students/student_003", "/api/v1/students/student_004/knowledge-state"]
+        let total = 4_000
+        let statuses = LockedCounts()
+        // 48 client threads (not a dispatch pool, which would run only as many as there are cores).
+        let finished = DispatchGroup()
+        let port = server.port
+        for worker in 0..<48 {
+            finished.enter()
+            Thread {
+                // A stalled service fails every worker's next request: stop at the first one.
+                for i in stride(from: worker, to: total, by: 48) where statuses.values[0] == nil {
+                    statuses.add(PlainHTTP.get(port: port, path: paths[i % paths.count], token: token, timeout: 20))
+                }
+                finished.leave()
+            }.start()
+        }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                finished.wait()
+                continuation.resume()
+            }
+        }
+        let counts = statuses.values
+        #expect(counts[200] == total, "statuses: \(counts) (0: no answer within 20 s)")
+        // Still answering afterwards.
+        #expect(PlainHTTP.get(port: server.port, path: "/healthz", token: token, timeout: 5) == 200)
     }
 
     @Test func serveRejectsDurationsItCannotUse() throws {
@@ -248,5 +291,47 @@ import Testing
             let (_, hit) = try await Self.request(restarted.port, "POST", "/api/v1/collections/ingest/query", query, token: token)
             #expect(((try JSONSerialization.jsonObject(with: hit) as? [String: Any])?["ids"] as? [[String]]) == [["doc-\(n)"]])
         }
+    }
+}
+
+/// Counts of HTTP statuses, from many threads. Guarded by a lock.
+final class LockedCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [Int: Int] = [:]
+    func add(_ status: Int) { lock.withLock { counts[status, default: 0] += 1 } }
+    var values: [Int: Int] { lock.withLock { counts } }
+}
+
+/// A blocking HTTP/1.1 GET over a plain socket with a deadline (URLSession cannot be cancelled
+/// reliably on Linux). Returns the status, or 0 when no complete answer came in time.
+enum PlainHTTP {
+    static func get(port: Int, path: String, token: String, timeout: Double) -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return 0 }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nConnection: close\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else { return 0 }
+        var response: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return 0 }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, Int32(max(1, left * 1000))) > 0 else { return 0 }
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            response += chunk[..<count]
+        }
+        let statusLine = String(decoding: response.prefix(32), as: UTF8.self).split(separator: " ")
+        return statusLine.count > 1 ? Int(statusLine[1]) ?? 0 : 0
     }
 }
