@@ -160,7 +160,7 @@ extension LearningEngine {
         for row in try Row.fetchAll(db, sql: "SELECT concept_id, p_known FROM learning_mastery WHERE student_id = ?", arguments: [student]) {
             known[row["concept_id"]] = row["p_known"]
         }
-        var fields = summaryFields(known: known, concepts: concepts, activity: Activity(activity))
+        var fields = summaryFields(known: known, concepts: concepts, activity: StudentActivity(activity))
         fields["concepts"] = .int(Int64(concepts.count))
         return fields
     }
@@ -168,7 +168,7 @@ extension LearningEngine {
     /// Activity and mastery fields shared by a profile and a roster entry: submissions, average
     /// score, last activity, overall mastery (mean over concepts, `p_init` where never attempted),
     /// mastered concepts and mastery per concept.
-    static func summaryFields(known: [String: Double], concepts: [Concept], activity: Activity) -> [String: JSONValue] {
+    static func summaryFields(known: [String: Double], concepts: [Concept], activity: StudentActivity) -> [String: JSONValue] {
         let values = concepts.map { known[$0.id] ?? $0.bkt.pInit }
         return ["submissions": .int(Int64(activity.count)), "average_score": activity.average.map { .double($0) } ?? .null,
                 "last_activity": activity.last.map { .double($0) } ?? .null,
@@ -182,19 +182,19 @@ extension LearningEngine {
         let schoolClass = try schoolClass(classID)
         let students = try students(inClass: classID)
         let masteries = try await masteryByStudent(classID: classID)
-        let stats: [String: Activity] = try await reading { db in
-            var stats: [String: Activity] = [:]
+        let stats: [String: StudentActivity] = try await reading { db in
+            var stats: [String: StudentActivity] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT s.student_id, COUNT(*) AS n, AVG(s.score) AS avg, MAX(s.submitted_at) AS last FROM learning_submissions s
                 JOIN learning_students st ON st.id = s.student_id WHERE st.class_id = ? GROUP BY s.student_id
                 """, arguments: [classID]) {
-                stats[row["student_id"]] = Activity(row)
+                stats[row["student_id"]] = StudentActivity(row)
             }
             return stats
         }
         let concepts = self.concepts
         let list: [JSONValue] = students.map { student in
-            var fields = Self.summaryFields(known: masteries[student.id] ?? [:], concepts: concepts, activity: stats[student.id] ?? Activity(nil))
+            var fields = Self.summaryFields(known: masteries[student.id] ?? [:], concepts: concepts, activity: stats[student.id] ?? StudentActivity(nil))
             fields["id"] = .string(student.id)
             fields["name"] = .string(student.name)
             fields["class_id"] = .string(classID)
@@ -203,19 +203,5 @@ extension LearningEngine {
         return ["class_id": .string(classID), "name": .string(schoolClass.name), "teacher": .optional(schoolClass.teacher),
                 "concepts": .array(concepts.map { ["id": .string($0.id), "name": .string($0.name)] }),
                 "students": .array(list)]
-    }
-}
-
-/// A student's submission count, average score and last activity (seconds since 1970), as read
-/// from a `COUNT(*) AS n, AVG(score) AS avg, MAX(submitted_at) AS last` row.
-struct Activity: Sendable {
-    var count: Int
-    var average: Double?
-    var last: Double?
-
-    init(_ row: Row?) {
-        count = row?["n"] ?? 0
-        average = row?["avg"]
-        last = row?["last"]
     }
 }
