@@ -22,7 +22,9 @@ echo "== ThreadSanitizer: index, store and WebSocket concurrency =="
 TSAN_OPTIONS="halt_on_error=1" swift test --sanitize=thread --scratch-path .build-tsan \
   --filter "ConcurrencyTests|HNSWMutationTests/updateRelinksAnExistingID|StorePersistenceTests/queriesAreServedDuringALargeIngest"
 # The WebSocket tests on their own again (they time things; the debug build is slow, so the idle
-# timeout test, which needs pongs within a second, runs only in the optimised build above).
+# timeout test, which needs pongs within a second, runs only in the optimised build above, and so do
+# the two connection-timeout tests: beside them the slow-consumer test's readers, slowed by the
+# sanitizer, fell behind its queue bound in 2 runs of 9 here, against none in 8 without them).
 TSAN_OPTIONS="halt_on_error=1 suppressions=$ROOT/scripts/tsan-suppressions.txt" \
   swift test --sanitize=thread --scratch-path .build-tsan --skip-build --filter "SocketTests|SocketDomainEventTests" \
-  --skip "silentConnectionsAreClosedAndLiveOnesKept"
+  --skip "silentConnectionsAreClosedAndLiveOnesKept|idleHTTPConnectionsAreClosedButNotUpgradedOnes|aClientThatLeavesWithoutTheClosingHandshakeIsDroppedAtOnce"
