@@ -49,7 +49,7 @@ struct WebSocketHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     let gateway: SocketGateway
     let idleTimeout: Duration?
 
-    init(responder: @escaping HTTPChannelHandler.Responder, gateway: SocketGateway, idleTimeout: Duration? = .seconds(60)) {
+    init(responder: @escaping HTTPChannelHandler.Responder, gateway: SocketGateway, idleTimeout: Duration?) {
         self.responder = responder
         self.gateway = gateway
         self.idleTimeout = idleTimeout
