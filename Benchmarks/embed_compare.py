@@ -71,6 +71,7 @@ def main():
         wall, _, err = run_measured(embed + ["--stats"])
         stats = dict(f.split("=", 1) for f in err.decode().split() if "=" in f)
         runs.append((float(stats["embed_s"]), wall, float(stats["load_s"])))
+        kernels = stats.get("blas_kernels", "?")
     best, best_wall, load = min(runs)
     rss = peak_rss_mb(embed)
     _, _, err = run_measured([lodestar, "embed", "--input", str(single_file), "--latency", "--threads", str(a.threads),
@@ -80,7 +81,8 @@ def main():
                             "p50_ms": float(latency["p50_ms"]), "p99_ms": float(latency["p99_ms"])}}
     print(f"system=lodestar sentences={a.limit} tokens={tokens} seconds={best:.3f} tok_per_s={tokens / best:.1f} "
           f"command_s={best_wall:.3f} command_tok_per_s={tokens / best_wall:.1f} load_s={load:.3f} "
-          f"peak_rss_mb={rss:.0f} batch1_p50_ms={latency['p50_ms']} batch1_p99_ms={latency['p99_ms']}", flush=True)
+          f"peak_rss_mb={rss:.0f} batch1_p50_ms={latency['p50_ms']} batch1_p99_ms={latency['p99_ms']} "
+          f"blas_kernels={kernels}", flush=True)
 
     if not a.skip_anchors:
         python = a.anchor_python or subprocess.run(["bash", str(SHARED / "anchors/setup.sh"), "--python"],

@@ -113,6 +113,18 @@ static tile_fn select_tile(void) {
     return tile_portable;
 }
 
+int lodestar_cpu_vector_level(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+        return __builtin_cpu_supports("avx512bf16") ? 4 : 3;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 2;
+    if (__builtin_cpu_supports("avx")) return 1;
+#endif
+    return 0;
+}
+
 int lodestar_kernels_vectorized(void) { return select_tile() != tile_portable; }
 
 void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const float *packed,

@@ -78,10 +78,11 @@ struct Embed: ParsableCommand {
         progress.finish()
         if stats {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - embedStart) / 1e9
-            FileHandle.standardError.write(Data(String(
-                format: "texts=%d tokens=%d load_s=%.3f embed_s=%.3f texts_per_s=%.1f tok_per_s=%.1f threads=%d batch=%d\n",
+            let line = String(
+                format: "texts=%d tokens=%d load_s=%.3f embed_s=%.3f texts_per_s=%.1f tok_per_s=%.1f threads=%d batch=%d",
                 lines.count, tokens, loadSeconds, seconds, Double(lines.count) / max(seconds, 1e-9),
-                Double(tokens) / max(seconds, 1e-9), encoder.threads, batchSize).utf8))
+                Double(tokens) / max(seconds, 1e-9), encoder.threads, batchSize)
+            FileHandle.standardError.write(Data((line + " blas_kernels=\(SentenceEncoder.blasKernels)\n").utf8))
         }
     }
 

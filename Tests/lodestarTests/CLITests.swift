@@ -29,10 +29,16 @@ import Testing
         var text: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Output {
+    /// Runs `lodestar` with `arguments`; `environment` entries are set (a `nil` value removes one).
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String?] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
         process.currentDirectoryURL = repositoryRoot
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
@@ -133,6 +139,33 @@ import Testing
         let piped = try Self.run(["tokenize", "--input", "/dev/stdin"], stdin: Data("Hello, world!\n\nsecond line\n".utf8))
         #expect(piped.status == 0, "\(piped.stderr)")
         #expect(piped.text == lf.text)
+    }
+
+    /// OpenBLAS 0.3.21 (Debian 12) does not know recent CPU models (Emerald Rapids Xeons) and falls
+    /// back to SSE3 "Prescott" kernels, ~5x slower than the AVX-512 ones; Lodestar replaces that
+    /// fallback by the core the CPU's vector extensions call for, and keeps a core the user chose.
+    @Test func embedRunsVectorKernelsAndKeepsTheUsersChoice() throws {
+        #if arch(x86_64)
+        let file = try Self.temporaryFile("a first sentence\nand a second one\n")
+        func kernels(_ coreType: String?) throws -> String {
+            let result = try Self.run(["embed", "--input", file, "--stats", "--format", "fvecs", "--output", "/dev/null"],
+                                      environment: ["OPENBLAS_CORETYPE": coreType])
+            #expect(result.status == 0, "\(result.stderr)")
+            let field = result.stderr.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("blas_kernels=") }
+            return field.map { String($0.dropFirst("blas_kernels=".count)) } ?? ""
+        }
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? []
+        let chosen = try kernels(nil)
+        #expect(!chosen.isEmpty)
+        if flags.contains("avx") {
+            #expect(chosen.lowercased() != "prescott", "SSE3 kernels on a CPU with AVX")
+        }
+        if flags.contains("avx512f") && flags.contains("avx512bw") && flags.contains("avx512vl") && chosen.lowercased() == "haswell" {
+            Issue.record("AVX2 kernels on a CPU with AVX-512")
+        }
+        #expect(try kernels("Nehalem") == "Nehalem")
+        #endif
     }
 
     @Test func badInputGivesAMessageAndNonZeroExit() throws {

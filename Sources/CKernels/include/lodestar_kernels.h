@@ -34,6 +34,10 @@ static inline void lodestar_cpu_relax(void) {
 #endif
 }
 
+/// The widest x86 vector extension this CPU and its operating system support: 0 none of these,
+/// 1 AVX, 2 AVX2 with FMA, 3 AVX-512 (F, CD, BW, DQ and VL), 4 AVX-512 with BF16. 0 on other architectures.
+int lodestar_cpu_vector_level(void);
+
 /// 1 when the AVX2+FMA kernel is in use on this CPU, 0 for the portable one.
 int lodestar_kernels_vectorized(void);
 

@@ -8,6 +8,7 @@ enum BLAS {
     /// Threads used inside one BLAS call. Lodestar parallelises above BLAS (one worker per core, or
     /// column blocks of one product), so this is set to 1 at engine start to avoid oversubscription.
     static func setThreads(_ count: Int) {
+        prepare()
         openblas_set_num_threads(Int32(max(1, count)))
     }
 
@@ -28,6 +29,7 @@ enum BLAS {
         assert(m >= 0 && n >= 0 && k >= 0, "negative GEMM extent")
         assert(lda >= k && ldb >= k && ldc >= n, "leading dimension smaller than the row")
         guard m > 0, n > 0 else { return }
+        prepare()
         cblas_sgemm(
             CblasRowMajor, CblasNoTrans, CblasTrans,
             Int32(m), Int32(n), Int32(k),
@@ -48,6 +50,7 @@ enum BLAS {
         assert(m >= 0 && n >= 0 && k >= 0, "negative GEMM extent")
         assert(lda >= k && ldb >= n && ldc >= n, "leading dimension smaller than the row")
         guard m > 0, n > 0 else { return }
+        prepare()
         cblas_sgemm(
             CblasRowMajor, CblasNoTrans, CblasNoTrans,
             Int32(m), Int32(n), Int32(k),
@@ -55,9 +58,12 @@ enum BLAS {
             beta, c, Int32(ldc))
     }
 
-    /// A short description of the BLAS build (for `--version` and benchmark reports).
+    /// A short description of the BLAS build and the kernels in use (for benchmark reports), e.g.
+    /// "OpenBLAS 0.3.21 DYNAMIC_ARCH … kernels=Cooperlake (OpenBLAS chose Prescott)".
     static var configuration: String {
-        guard let config = openblas_get_config() else { return "OpenBLAS" }
-        return String(cString: config)
+        let build = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
+        var text = "\(build) kernels=\(coreName)"
+        if let selection = kernelSelection { text += " (OpenBLAS chose \(selection.replaced))" }
+        return text
     }
 }

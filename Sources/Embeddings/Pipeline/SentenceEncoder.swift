@@ -53,6 +53,15 @@ public final class SentenceEncoder: Sendable {
     /// Width of the embeddings.
     public var dimension: Int { configuration.dimension }
 
+    /// The OpenBLAS kernel family that runs the encoder's products on this CPU, e.g. "Cooperlake" or
+    /// "Haswell" (see `blasConfiguration`).
+    public static var blasKernels: String { BLAS.coreName }
+
+    /// The BLAS build and its kernels on this CPU, for reports: OpenBLAS's configuration string, the
+    /// kernel family, and the family OpenBLAS itself had loaded when Lodestar replaced its fallback
+    /// for a CPU model it does not know.
+    public static var blasConfiguration: String { BLAS.configuration }
+
     /// Token ids of `text` as the model sees them (with `[CLS]`/`[SEP]`, truncated).
     public func tokenize(_ text: String) -> [Int32] {
         tokenizer.encode(text, maxLength: configuration.maxSequenceLength)
