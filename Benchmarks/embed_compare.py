@@ -4,7 +4,7 @@
 Standard setting (shared/README.md): first 5,000 lines of wordnet-glosses.txt, batch 32, 2 threads;
 latency: lines 100,000..100,299 embedded one at a time with the model loaded once.
 
-  python3 Benchmarks/embed_compare.py [--anchor-python PY] [--repeat 3] [--skip-anchors]
+  python3 Benchmarks/embed_compare.py [--anchor-python PY] [--repeat 3] [--skip-anchors] [--lodestar BIN]
 
 Prints one line per system with tokens/s, ratios against the anchors, peak memory of `lodestar
 embed`, and batch-1 latency percentiles. The anchors come from ../shared/anchors/embed_anchor.py run
@@ -47,11 +47,15 @@ def main():
     ap.add_argument("--anchor-python", default=None)
     ap.add_argument("--backends", default="torch,ort,ort-int8")
     ap.add_argument("--skip-anchors", action="store_true")
+    ap.add_argument("--lodestar", default=None, help="a built lodestar binary to use (default: build the release one)")
     a = ap.parse_args()
 
-    subprocess.run(["swift", "build", "-c", "release", "--product", "lodestar"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    lodestar = str(ROOT / ".build/release/lodestar")
+    if a.lodestar:
+        lodestar = a.lodestar
+    else:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "lodestar"], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        lodestar = str(ROOT / ".build/release/lodestar")
     lines = pathlib.Path(a.corpus).read_text(encoding="utf-8").split("\n")
     work = pathlib.Path(tempfile.mkdtemp(prefix="lodestar-bench-"))
     batch_file = work / "batch.txt"

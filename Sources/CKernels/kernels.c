@@ -1,6 +1,7 @@
 #include "lodestar_kernels.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -38,6 +39,18 @@ void lodestar_pack_weights(const float *w, int n, int k, float *packed) {
 #ifndef LODESTAR_PREFETCH
 #define LODESTAR_PREFETCH 512
 #endif
+
+int lodestar_cpu_vector_level(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+        return __builtin_cpu_supports("avx512bf16") ? 4 : 3;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 2;
+    if (__builtin_cpu_supports("avx")) return 1;
+#endif
+    return 0;
+}
 
 /* Portable kernel: one row x one panel, FMA in increasing k (fmaf is exact-rounded like the vector FMA). */
 static void tile_portable(int rows, int k, const float *a, int lda, const float *panel, float *out, int ldo) {
@@ -102,33 +115,191 @@ static void tile_avx2(int rows, int k, const float *a, int lda, const float *pan
 }
 #endif
 
+/* Writes a tile computed into `edge` (row stride `stride`) to C: the first `width` columns of each
+   of `rows` rows, added to C with `accumulate`, else stored (plus the bias when there is one), then
+   with `gelu` passed through exact GELU. */
+static void finish_edge(const float *edge, int stride, int rows, int width, float *c, int ldc, int accumulate,
+                        const float *bias, int gelu) {
+    for (int r = 0; r < rows; r++) {
+        float *dst = c + (size_t)r * ldc;
+        const float *src = edge + (size_t)r * stride;
+        if (accumulate) {
+            for (int j = 0; j < width; j++) dst[j] += src[j];
+        } else if (bias) {
+            for (int j = 0; j < width; j++) dst[j] = src[j] + bias[j];
+        } else {
+            memcpy(dst, src, sizeof(float) * width);
+        }
+        if (gelu) lodestar_gelu(dst, (size_t)width);
+    }
+}
+
+#if defined(__x86_64__)
+/* AVX-512 kernel: ROWS (1..12) rows x SPAN (1 or 2) adjacent panels (16 or 32 columns), one zmm
+   accumulator per row and panel; with two panels each broadcast of A feeds two FMAs. Every element
+   is summed over k in the same order with the same fused multiply-adds as the AVX2 and portable
+   kernels, from zero; then it is stored, added to C, or stored plus the bias, as those kernels'
+   callers do it in a second pass, so all give identical results. */
+#define MR_AVX512 12
+
+/* erf(x) and exact GELU, 16 lanes: the operations of encoder_kernels.c's erf8 and gelu_avx2 lane for
+   lane, so a fused GELU gives the same bits as the separate pass. */
+__attribute__((target("avx512f"))) static inline __m512 erf16(__m512 input) {
+    __m512 x = _mm512_min_ps(_mm512_max_ps(input, _mm512_set1_ps(-4.0f)), _mm512_set1_ps(4.0f));
+    __m512 x2 = _mm512_mul_ps(x, x);
+    __m512 p = _mm512_set1_ps(-2.72614225801306e-10f);
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(2.77068142495902e-08f));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-2.10102402082508e-06f));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-5.69250639462346e-05f));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-7.34990630326855e-04f));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-2.95459980854025e-03f));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-1.60960333262415e-02f));
+    p = _mm512_mul_ps(x, p);
+    __m512 q = _mm512_set1_ps(-1.45660718464996e-05f);
+    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-2.13374055278905e-04f));
+    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-1.68282697438203e-03f));
+    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-7.37332916720468e-03f));
+    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-1.42647390514189e-02f));
+    return _mm512_div_ps(p, q);
+}
+
+__attribute__((target("avx512f"))) static inline __m512 gelu16(__m512 x) {
+    __m512 e = erf16(_mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752440f)));
+    return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_add_ps(_mm512_set1_ps(1.0f), e));
+}
+
+#define LODESTAR_TILE512(ROWS, SPAN)                                                                    \
+__attribute__((target("avx512f")))                                                                      \
+static void tile512_##ROWS##_##SPAN(int k, const float *a, int lda, const float *panel, float *out,     \
+                                    int ldo, int accumulate, const float *bias, int gelu) {             \
+    __m512 c[ROWS], d[ROWS];                                                                            \
+    for (int r = 0; r < ROWS; r++) { c[r] = _mm512_setzero_ps(); d[r] = _mm512_setzero_ps(); }         \
+    const float *second = panel + (size_t)k * LODESTAR_PANEL;                                           \
+    for (int kk = 0; kk < k; kk++) {                                                                    \
+        const float *b = panel + (size_t)kk * LODESTAR_PANEL;                                           \
+        _mm_prefetch((const char *)((uintptr_t)b + LODESTAR_PREFETCH * sizeof(float)), _MM_HINT_T0);   \
+        __m512 b0 = _mm512_loadu_ps(b), b1 = b0;                                                        \
+        if (SPAN == 2) {                                                                                \
+            const float *e = second + (size_t)kk * LODESTAR_PANEL;                                      \
+            _mm_prefetch((const char *)((uintptr_t)e + LODESTAR_PREFETCH * sizeof(float)), _MM_HINT_T0); \
+            b1 = _mm512_loadu_ps(e);                                                                    \
+        }                                                                                               \
+        for (int r = 0; r < ROWS; r++) {                                                                \
+            __m512 x = _mm512_set1_ps(a[(size_t)r * lda + kk]);                                         \
+            c[r] = _mm512_fmadd_ps(x, b0, c[r]);                                                        \
+            if (SPAN == 2) d[r] = _mm512_fmadd_ps(x, b1, d[r]);                                         \
+        }                                                                                               \
+    }                                                                                                   \
+    __m512 bias0 = _mm512_setzero_ps(), bias1 = _mm512_setzero_ps();                                    \
+    if (bias) { bias0 = _mm512_loadu_ps(bias); if (SPAN == 2) bias1 = _mm512_loadu_ps(bias + LODESTAR_PANEL); } \
+    for (int r = 0; r < ROWS; r++) {                                                                    \
+        float *o = out + (size_t)r * ldo;                                                               \
+        if (accumulate) {                                                                               \
+            c[r] = _mm512_add_ps(_mm512_loadu_ps(o), c[r]);                                             \
+            if (SPAN == 2) d[r] = _mm512_add_ps(_mm512_loadu_ps(o + LODESTAR_PANEL), d[r]);             \
+        } else if (bias) {                                                                              \
+            c[r] = _mm512_add_ps(c[r], bias0);                                                          \
+            if (SPAN == 2) d[r] = _mm512_add_ps(d[r], bias1);                                           \
+        }                                                                                               \
+        if (gelu) { c[r] = gelu16(c[r]); if (SPAN == 2) d[r] = gelu16(d[r]); }                          \
+        _mm512_storeu_ps(o, c[r]);                                                                      \
+        if (SPAN == 2) _mm512_storeu_ps(o + LODESTAR_PANEL, d[r]);                                      \
+    }                                                                                                   \
+}
+#define LODESTAR_TILE512_BOTH(ROWS) LODESTAR_TILE512(ROWS, 1) LODESTAR_TILE512(ROWS, 2)
+LODESTAR_TILE512_BOTH(1)
+LODESTAR_TILE512_BOTH(2)
+LODESTAR_TILE512_BOTH(3)
+LODESTAR_TILE512_BOTH(4)
+LODESTAR_TILE512_BOTH(5)
+LODESTAR_TILE512_BOTH(6)
+LODESTAR_TILE512_BOTH(7)
+LODESTAR_TILE512_BOTH(8)
+LODESTAR_TILE512_BOTH(9)
+LODESTAR_TILE512_BOTH(10)
+LODESTAR_TILE512_BOTH(11)
+LODESTAR_TILE512_BOTH(12)
+
+typedef void (*tile512_fn)(int, const float *, int, const float *, float *, int, int, const float *, int);
+static const tile512_fn tiles512[2][MR_AVX512] = {
+    {tile512_1_1, tile512_2_1, tile512_3_1, tile512_4_1, tile512_5_1, tile512_6_1,
+     tile512_7_1, tile512_8_1, tile512_9_1, tile512_10_1, tile512_11_1, tile512_12_1},
+    {tile512_1_2, tile512_2_2, tile512_3_2, tile512_4_2, tile512_5_2, tile512_6_2,
+     tile512_7_2, tile512_8_2, tile512_9_2, tile512_10_2, tile512_11_2, tile512_12_2},
+};
+
+/* lodestar_gemm_packed with the AVX-512 tiles, two panels at a time where two are left. */
+static void gemm_packed_avx512(int m, int n, int k, const float *a, int lda, const float *packed,
+                               float *c, int ldc, int panel_begin, int panel_end, int accumulate,
+                               const float *bias, int gelu) {
+    float edge[MR_AVX512 * 2 * LODESTAR_PANEL];
+    for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
+        int i1 = i0 + ROW_BLOCK < m ? i0 + ROW_BLOCK : m;
+        for (int p = panel_begin; p < panel_end;) {
+            const float *panel = packed + (size_t)p * k * LODESTAR_PANEL;
+            int col = p * LODESTAR_PANEL;
+            int available = n - col;
+            if (available <= 0) break;
+            int span = p + 1 < panel_end && available > LODESTAR_PANEL ? 2 : 1;
+            int limit = span * LODESTAR_PANEL;
+            int width = available < limit ? available : limit;
+            for (int i = i0; i < i1; i += MR_AVX512) {
+                int rows = i1 - i < MR_AVX512 ? i1 - i : MR_AVX512;
+                const float *ai = a + (size_t)i * lda;
+                tile512_fn tile = tiles512[span - 1][rows - 1];
+                if (width == limit) {
+                    tile(k, ai, lda, panel, c + (size_t)i * ldc + col, ldc, accumulate, bias ? bias + col : NULL, gelu);
+                } else {
+                    tile(k, ai, lda, panel, edge, limit, 0, NULL, 0);
+                    finish_edge(edge, limit, rows, width, c + (size_t)i * ldc + col, ldc, accumulate,
+                                bias ? bias + col : NULL, gelu);
+                }
+            }
+            p += span;
+        }
+    }
+}
+#endif
+
 typedef void (*tile_fn)(int, int, const float *, int, const float *, float *, int);
+
+/* 2: AVX-512, 1: AVX2+FMA, 0: portable. LODESTAR_PACKED_KERNEL=avx2|portable narrows the choice (for
+   comparisons and tests of the narrower kernels on a wider CPU). */
+static int tile_level(void) {
+    static int cached = -1;
+    if (cached >= 0) return cached;
+    int level = 0;
+#if defined(__x86_64__)
+    int vector = lodestar_cpu_vector_level();
+    level = vector >= 3 ? 2 : vector >= 2 ? 1 : 0;
+    const char *limit = getenv("LODESTAR_PACKED_KERNEL");
+    if (limit && strcmp(limit, "avx2") == 0 && level > 1) level = 1;
+    if (limit && strcmp(limit, "portable") == 0) level = 0;
+#endif
+    cached = level;
+    return level;
+}
 
 static tile_fn select_tile(void) {
 #if defined(__x86_64__)
-    static int cached = -1;
-    if (cached < 0) cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    if (cached) return tile_avx2;
+    if (tile_level() >= 1) return tile_avx2;
 #endif
     return tile_portable;
 }
 
-int lodestar_cpu_vector_level(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512bw")
-        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-        return __builtin_cpu_supports("avx512bf16") ? 4 : 3;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 2;
-    if (__builtin_cpu_supports("avx")) return 1;
-#endif
-    return 0;
-}
+
 
 int lodestar_kernels_vectorized(void) { return select_tile() != tile_portable; }
 
 void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const float *packed,
-                          float *c, int ldc, int panel_begin, int panel_end, int accumulate) {
+                          float *c, int ldc, int panel_begin, int panel_end, int accumulate, const float *bias,
+                          int gelu) {
+#if defined(__x86_64__)
+    if (tile_level() == 2) {
+        gemm_packed_avx512(m, n, k, a, lda, packed, c, ldc, panel_begin, panel_end, accumulate, bias, gelu);
+        return;
+    }
+#endif
     tile_fn tile = select_tile();
     float edge[MR * LODESTAR_PANEL];
     for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
@@ -141,21 +312,18 @@ void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const fl
             for (int i = i0; i < i1; i += MR) {
                 int rows = i1 - i < MR ? i1 - i : MR;
                 const float *ai = a + (size_t)i * lda;
-                if (width == LODESTAR_PANEL && !accumulate) {
+                if (width == LODESTAR_PANEL && !accumulate && !bias && !gelu) {
                     tile(rows, k, ai, lda, panel, c + (size_t)i * ldc + col, ldc);
                 } else {
                     tile(rows, k, ai, lda, panel, edge, LODESTAR_PANEL);
-                    for (int r = 0; r < rows; r++) {
-                        float *dst = c + (size_t)(i + r) * ldc + col;
-                        const float *src = edge + r * LODESTAR_PANEL;
-                        if (accumulate) {
-                            for (int j = 0; j < width; j++) dst[j] += src[j];
-                        } else {
-                            memcpy(dst, src, sizeof(float) * width);
-                        }
-                    }
+                    finish_edge(edge, LODESTAR_PANEL, rows, width, c + (size_t)i * ldc + col, ldc, accumulate,
+                                bias ? bias + col : NULL, gelu);
                 }
             }
         }
     }
 }
+
+int lodestar_packed_column_step(void) { return tile_level() == 2 ? 2 * LODESTAR_PANEL : LODESTAR_PANEL; }
+
+int lodestar_packed_kernel_is_wide(void) { return tile_level() == 2; }

@@ -168,6 +168,24 @@ import Testing
         #endif
     }
 
+    /// The packed GEMM's vector kernels (AVX-512 where the CPU has it, else AVX2; narrowed with
+    /// LODESTAR_PACKED_KERNEL) sum every element in the same order: a text embedded alone (all its
+    /// products on the packed kernel) gives the same bits whichever kernel ran. (With the portable
+    /// kernel the engine uses `cblas_sgemm` throughout, whose order differs.)
+    @Test func packedKernelsAgreeBitForBit() throws {
+        let cases = try Self.golden(12)
+        let file = try Self.temporaryFile(cases.map(\.text).joined(separator: "\n") + "\n")
+        func embed(_ kernel: String?) throws -> Data {
+            let result = try Self.run(["embed", "--input", file, "--batch-size", "1", "--threads", "1", "--format", "fvecs"],
+                                      environment: ["LODESTAR_PACKED_KERNEL": kernel])
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout
+        }
+        let widest = try embed(nil)
+        #expect(widest.count == cases.count * (4 + 384 * 4))
+        #expect(try embed("avx2") == widest)
+    }
+
     @Test func badInputGivesAMessageAndNonZeroExit() throws {
         let missing = try Self.run(["embed", "--input", "/nonexistent/input.txt"])
         #expect(missing.status != 0)

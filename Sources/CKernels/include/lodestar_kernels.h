@@ -20,12 +20,22 @@ size_t lodestar_packed_count(int n, int k);
 void lodestar_pack_weights(const float *w, int n, int k, float *packed);
 
 /// C[i][j] (+)= sum_kk A[i][kk] * W[j][kk] for rows 0..<m and columns j in [16*panel_begin, min(n, 16*panel_end)):
-/// with `accumulate` the product is added to C (as BLAS with beta = 1), else it replaces C.
+/// with `accumulate` the product is added to C (as BLAS with beta = 1), else it replaces C, plus
+/// bias[j] when `bias` is not NULL (bias is ignored with `accumulate`), then with `gelu` passed
+/// through exact GELU (lodestar_gelu's arithmetic; x86 only, like lodestar_gelu).
 /// A is row-major with row stride lda, C row-major with row stride ldc. The sum for every element runs
-/// over kk in increasing order with fused multiply-adds, whatever m or the panel range, so a row's
-/// result does not depend on the other rows computed with it.
+/// over kk in increasing order with fused multiply-adds from zero, whatever m, the panel range or the
+/// kernel (portable, AVX2, AVX-512), so a row's result does not depend on the other rows computed
+/// with it; C or the bias is added to the finished sum.
 void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const float *packed,
-                          float *c, int ldc, int panel_begin, int panel_end, int accumulate);
+                          float *c, int ldc, int panel_begin, int panel_end, int accumulate, const float *bias,
+                          int gelu);
+
+/// Output columns one call of lodestar_gemm_packed should cover at least, for its widest tile (16 or 32).
+int lodestar_packed_column_step(void);
+
+/// 1 when the AVX-512 packed kernel runs on this CPU: it is then used for products of any size.
+int lodestar_packed_kernel_is_wide(void);
 
 /// A spin-wait hint (PAUSE on x86), for the encoder's worker hand-off.
 static inline void lodestar_cpu_relax(void) {

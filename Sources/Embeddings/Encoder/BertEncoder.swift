@@ -59,14 +59,19 @@ struct BertEncoder: Sendable {
             // x = LayerNorm(x + context·Wᵀ + b): the product accumulates onto the residual itself.
             linear(context, rows: total, layer.attentionOutput, output: x, start: .residual, executor: executor)
             biasNorm(x, bias: layer.attentionOutput.bias, rows: total, norm: layer.attentionNorm, executor: executor)
-            linear(x, rows: total, layer.intermediate, output: intermediate, start: .bias, executor: executor)
-            let width = c.intermediateSize
-            executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
-                let block = intermediate + rows.lowerBound * width
-                if c.activation == .gelu && NativeKernels.isAvailable {
-                    NativeKernels.gelu(block, count: rows.count * width)
-                } else {
-                    Kernels.activation(block, count: rows.count * width, activation: c.activation)
+            // The packed kernel applies exact GELU to its results before storing them (no pass over
+            // the intermediate activations, which outgrow L2); otherwise a separate pass.
+            let fusedGELU = c.activation == .gelu && NativeKernels.isAvailable && Self.usesPackedKernel(rows: total)
+            linear(x, rows: total, layer.intermediate, output: intermediate, start: .bias, gelu: fusedGELU, executor: executor)
+            if !fusedGELU {
+                let width = c.intermediateSize
+                executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
+                    let block = intermediate + rows.lowerBound * width
+                    if c.activation == .gelu && NativeKernels.isAvailable {
+                        NativeKernels.gelu(block, count: rows.count * width)
+                    } else {
+                        Kernels.activation(block, count: rows.count * width, activation: c.activation)
+                    }
                 }
             }
             linear(intermediate, rows: total, layer.output, output: x, start: .residual, executor: executor)
@@ -116,29 +121,37 @@ struct BertEncoder: Sendable {
         case residual
     }
 
-    /// `output = bias + input · Wᵀ` or `output += input · Wᵀ`. Few rows use the packed kernel, many
-    /// `cblas_sgemm` (with beta = 1, so no pass is spent zeroing the output). With several threads
+    /// `output = bias + input · Wᵀ` or `output += input · Wᵀ`. The packed kernel (below
+    /// `PackedGEMM.rowLimit` rows: all of them with AVX-512) adds the bias or the residual to its
+    /// sums; otherwise `cblas_sgemm` runs with beta = 1 over the bias copied into the output first,
+    /// so no pass is spent zeroing it. With several threads
     /// the output columns are split so each thread runs a single-threaded product on its own block.
+    ///
+    /// - Parameter gelu: apply exact GELU to the results (only on the packed kernel's path).
     private func linear(_ input: UnsafePointer<Float>, rows: Int, _ layer: BertWeights.Linear,
-                        output: UnsafeMutablePointer<Float>, start: Start, executor: ParallelExecutor) {
+                        output: UnsafeMutablePointer<Float>, start: Start, gelu: Bool = false, executor: ParallelExecutor) {
         let work = rows * layer.outputs * layer.inputs
         let split = work >= 2 * Self.minimumSplitWork(executor) ? executor : ParallelExecutor(threads: 1)
-        let packed = rows < PackedGEMM.rowLimit && PackedGEMM.isAvailable
-        let granularity = packed ? PackedGEMM.panelWidth : 64
+        let packed = Self.usesPackedKernel(rows: rows)
+        precondition(!gelu || packed, "GELU is fused only into the packed kernel")
+        let granularity = packed ? PackedGEMM.columnStep : 64
         let weight = layer.transposed
         layer.bias.withUnsafeBufferPointer { bias in
             split.forChunks(layer.outputs, granularity: granularity) { columns in
-                if start == .bias {
-                    for r in 0..<rows {
-                        (output + r * layer.outputs + columns.lowerBound)
-                            .update(from: bias.baseAddress! + columns.lowerBound, count: columns.count)
-                    }
-                }
                 if packed {
-                    let panels = (columns.lowerBound / granularity)..<((columns.upperBound + granularity - 1) / granularity)
+                    // The kernel adds the bias (or the residual already in the output) to its sums.
+                    let width = PackedGEMM.panelWidth
+                    let panels = (columns.lowerBound / width)..<((columns.upperBound + width - 1) / width)
                     PackedGEMM.multiply(rows: rows, a: input, lda: layer.inputs, weights: layer.packed,
-                                        c: output, ldc: layer.outputs, panels: panels, accumulate: true)
+                                        c: output, ldc: layer.outputs, panels: panels, accumulate: start == .residual,
+                                        bias: start == .bias ? bias.baseAddress : nil, gelu: gelu)
                 } else {
+                    if start == .bias {
+                        for r in 0..<rows {
+                            (output + r * layer.outputs + columns.lowerBound)
+                                .update(from: bias.baseAddress! + columns.lowerBound, count: columns.count)
+                        }
+                    }
                     BLAS.gemmAB(m: rows, n: columns.count, k: layer.inputs,
                                 a: input, lda: layer.inputs,
                                 b: weight + columns.lowerBound, ldb: layer.outputs,
@@ -146,6 +159,11 @@ struct BertEncoder: Sendable {
                 }
             }
         }
+    }
+
+    /// Whether a product with `rows` rows runs on the packed kernel (else on `cblas_sgemm`).
+    static func usesPackedKernel(rows: Int) -> Bool {
+        rows < PackedGEMM.rowLimit && PackedGEMM.isAvailable
     }
 
     /// `x = LayerNorm(x + bias)` row by row.
