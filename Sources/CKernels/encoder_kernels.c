@@ -3,6 +3,7 @@
 #include "lodestar_kernels.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -240,6 +241,141 @@ AVX2 static void attention_avx2(int length, int d, const float *q, const float *
         }
     }
 }
+
+#define AVX512 __attribute__((target("avx512f")))
+
+// The same head with 16-lane registers: scores for 16 keys in one zmm per query row, and P·V over
+// 32 dimensions in two. Every score and output element is accumulated exactly as in attention_avx2
+// (same FMAs, same order), and the softmax is attention_avx2's own, so the two give the same bits.
+AVX512 static void attention_avx512(int length, int d, const float *q, const float *k, const float *v, int stride,
+                                    float *out, int ldo, float scale, float *scratch) {
+    int padded = (length + 7) & ~7;
+    float *kt = scratch;                           // d x padded
+    float *scores = scratch + (size_t)d * padded;  // 4 x padded
+    int d8 = d & ~7;
+    for (int j0 = 0; j0 < padded; j0 += 8) {
+        int rows = length - j0 < 8 ? length - j0 : 8;
+        for (int t0 = 0; t0 < d8; t0 += 8) transpose_keys8(k, stride, j0, rows, t0, kt, padded);
+        for (int t = d8; t < d; t++)
+            for (int j = j0; j < j0 + 8; j++) kt[(size_t)t * padded + j] = j < length ? k[(size_t)j * stride + t] : 0.0f;
+    }
+    const __m512 sv = _mm512_set1_ps(scale);
+    const __m256 sv8 = _mm256_set1_ps(scale);
+    for (int i0 = 0; i0 < length; i0 += 4) {
+        int rows = length - i0 < 4 ? length - i0 : 4;
+        const float *q0 = q + (size_t)i0 * stride;
+        const float *q1 = rows > 1 ? q0 + stride : q0;
+        const float *q2 = rows > 2 ? q0 + 2 * (size_t)stride : q0;
+        const float *q3 = rows > 3 ? q0 + 3 * (size_t)stride : q0;
+        int j = 0;
+        for (; j + 32 <= padded; j += 32) {
+            __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
+            __m512 e0 = _mm512_setzero_ps(), e1 = _mm512_setzero_ps(), e2 = _mm512_setzero_ps(), e3 = _mm512_setzero_ps();
+            for (int t = 0; t < d; t++) {
+                const float *kr = kt + (size_t)t * padded + j;
+                __m512 kv = _mm512_loadu_ps(kr), kw = _mm512_loadu_ps(kr + 16);
+                __m512 x0 = _mm512_set1_ps(q0[t]), x1 = _mm512_set1_ps(q1[t]);
+                __m512 x2 = _mm512_set1_ps(q2[t]), x3 = _mm512_set1_ps(q3[t]);
+                a0 = _mm512_fmadd_ps(x0, kv, a0); e0 = _mm512_fmadd_ps(x0, kw, e0);
+                a1 = _mm512_fmadd_ps(x1, kv, a1); e1 = _mm512_fmadd_ps(x1, kw, e1);
+                a2 = _mm512_fmadd_ps(x2, kv, a2); e2 = _mm512_fmadd_ps(x2, kw, e2);
+                a3 = _mm512_fmadd_ps(x3, kv, a3); e3 = _mm512_fmadd_ps(x3, kw, e3);
+            }
+            _mm512_storeu_ps(scores + j, _mm512_mul_ps(a0, sv));
+            _mm512_storeu_ps(scores + j + 16, _mm512_mul_ps(e0, sv));
+            _mm512_storeu_ps(scores + padded + j, _mm512_mul_ps(a1, sv));
+            _mm512_storeu_ps(scores + padded + j + 16, _mm512_mul_ps(e1, sv));
+            _mm512_storeu_ps(scores + 2 * padded + j, _mm512_mul_ps(a2, sv));
+            _mm512_storeu_ps(scores + 2 * padded + j + 16, _mm512_mul_ps(e2, sv));
+            _mm512_storeu_ps(scores + 3 * padded + j, _mm512_mul_ps(a3, sv));
+            _mm512_storeu_ps(scores + 3 * padded + j + 16, _mm512_mul_ps(e3, sv));
+        }
+        for (; j + 16 <= padded; j += 16) {
+            __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
+            for (int t = 0; t < d; t++) {
+                __m512 kv = _mm512_loadu_ps(kt + (size_t)t * padded + j);
+                a0 = _mm512_fmadd_ps(_mm512_set1_ps(q0[t]), kv, a0);
+                a1 = _mm512_fmadd_ps(_mm512_set1_ps(q1[t]), kv, a1);
+                a2 = _mm512_fmadd_ps(_mm512_set1_ps(q2[t]), kv, a2);
+                a3 = _mm512_fmadd_ps(_mm512_set1_ps(q3[t]), kv, a3);
+            }
+            _mm512_storeu_ps(scores + j, _mm512_mul_ps(a0, sv));
+            _mm512_storeu_ps(scores + padded + j, _mm512_mul_ps(a1, sv));
+            _mm512_storeu_ps(scores + 2 * padded + j, _mm512_mul_ps(a2, sv));
+            _mm512_storeu_ps(scores + 3 * padded + j, _mm512_mul_ps(a3, sv));
+        }
+        for (; j < padded; j += 8) {
+            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+            for (int t = 0; t < d; t++) {
+                __m256 kv = _mm256_loadu_ps(kt + (size_t)t * padded + j);
+                a0 = _mm256_fmadd_ps(_mm256_set1_ps(q0[t]), kv, a0);
+                a1 = _mm256_fmadd_ps(_mm256_set1_ps(q1[t]), kv, a1);
+                a2 = _mm256_fmadd_ps(_mm256_set1_ps(q2[t]), kv, a2);
+                a3 = _mm256_fmadd_ps(_mm256_set1_ps(q3[t]), kv, a3);
+            }
+            _mm256_storeu_ps(scores + j, _mm256_mul_ps(a0, sv8));
+            _mm256_storeu_ps(scores + padded + j, _mm256_mul_ps(a1, sv8));
+            _mm256_storeu_ps(scores + 2 * padded + j, _mm256_mul_ps(a2, sv8));
+            _mm256_storeu_ps(scores + 3 * padded + j, _mm256_mul_ps(a3, sv8));
+        }
+        for (int r = 0; r < rows; r++) {
+            float *p = scores + (size_t)r * padded;
+            for (int jj = length; jj < padded; jj++) p[jj] = -INFINITY;
+            softmax_padded_avx2(p, padded);
+        }
+        for (int r = 0; r < rows; r += 2) {
+            int pair = r + 1 < rows;
+            const float *p0 = scores + (size_t)r * padded;
+            const float *p1 = pair ? p0 + padded : p0;
+            float *o0 = out + (size_t)(i0 + r) * ldo;
+            float *o1 = pair ? o0 + ldo : o0;
+            int t = 0;
+            for (; t + 32 <= d; t += 32) {
+                __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps();
+                __m512 g0 = _mm512_setzero_ps(), g1 = _mm512_setzero_ps();
+                for (int jj = 0; jj < length; jj++) {
+                    const float *vj = v + (size_t)jj * stride + t;
+                    __m512 v0 = _mm512_loadu_ps(vj), v1 = _mm512_loadu_ps(vj + 16);
+                    __m512 x = _mm512_set1_ps(p0[jj]), y = _mm512_set1_ps(p1[jj]);
+                    c0 = _mm512_fmadd_ps(x, v0, c0); g0 = _mm512_fmadd_ps(y, v0, g0);
+                    c1 = _mm512_fmadd_ps(x, v1, c1); g1 = _mm512_fmadd_ps(y, v1, g1);
+                }
+                _mm512_storeu_ps(o0 + t, c0); _mm512_storeu_ps(o0 + t + 16, c1);
+                if (pair) { _mm512_storeu_ps(o1 + t, g0); _mm512_storeu_ps(o1 + t + 16, g1); }
+            }
+            for (; t + 8 <= d; t += 8) {
+                __m256 c = _mm256_setzero_ps(), g = _mm256_setzero_ps();
+                for (int jj = 0; jj < length; jj++) {
+                    __m256 vv = _mm256_loadu_ps(v + (size_t)jj * stride + t);
+                    c = _mm256_fmadd_ps(_mm256_set1_ps(p0[jj]), vv, c);
+                    g = _mm256_fmadd_ps(_mm256_set1_ps(p1[jj]), vv, g);
+                }
+                _mm256_storeu_ps(o0 + t, c);
+                if (pair) _mm256_storeu_ps(o1 + t, g);
+            }
+            for (; t < d; t++) {
+                float c = 0.0f, g = 0.0f;
+                for (int jj = 0; jj < length; jj++) {
+                    c = fmaf(p0[jj], v[(size_t)jj * stride + t], c);
+                    g = fmaf(p1[jj], v[(size_t)jj * stride + t], g);
+                }
+                o0[t] = c;
+                if (pair) o1[t] = g;
+            }
+        }
+    }
+}
+
+// 1 when attention_avx512 may run: AVX-512 on this CPU, unless LODESTAR_PACKED_KERNEL narrows the
+// choice to avx2 or portable (the packed GEMM's switch, for comparisons on one machine).
+static int attention_wide(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        const char *limit = getenv("LODESTAR_PACKED_KERNEL");
+        cached = lodestar_cpu_vector_level() >= 3 && !(limit && (strcmp(limit, "avx2") == 0 || strcmp(limit, "portable") == 0));
+    }
+    return cached;
+}
 #endif
 
 int lodestar_encoder_kernels_available(void) {
@@ -266,6 +402,9 @@ void lodestar_gelu(float *data, size_t count) {
 void lodestar_attention_head(int length, int d, const float *q, const float *k, const float *v, int stride,
                              float *out, int ldo, float scale, float *scratch) {
 #if defined(__x86_64__)
-    attention_avx2(length, d, q, k, v, stride, out, ldo, scale, scratch);
+    if (attention_wide())
+        attention_avx512(length, d, q, k, v, stride, out, ldo, scale, scratch);
+    else
+        attention_avx2(length, d, q, k, v, stride, out, ldo, scale, scratch);
 #endif
 }
