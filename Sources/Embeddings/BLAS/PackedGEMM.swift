@@ -24,29 +24,45 @@ enum PackedGEMM {
     /// Whether the vectorised kernel runs on this CPU (otherwise `cblas_sgemm` is used throughout).
     static let isAvailable = lodestar_kernels_vectorized() != 0
 
-    /// Packed weights of one linear layer.
+    /// Packed weights of one linear layer, in a huge-page arena (a panel spans 24–96 KB: with 4 KB
+    /// pages every panel would cross several pages, where the hardware prefetcher stops).
     struct Weights: Sendable {
-        let storage: [Float]
+        /// The arena holding the panels (`nil` when the kernel does not run on this CPU).
+        private let arena: HugePageBuffer?
+        private let offset: Int
         let outputs: Int
         let inputs: Int
         var panelCount: Int { (outputs + PackedGEMM.panelWidth - 1) / PackedGEMM.panelWidth }
 
-        init(_ weight: [Float], outputs: Int, inputs: Int) {
+        /// Floats the packed form of an `[outputs × inputs]` weight takes in an arena (0 when the
+        /// kernel does not run on this CPU).
+        static func count(outputs: Int, inputs: Int) -> Int {
+            PackedGEMM.isAvailable ? lodestar_packed_count(Int32(outputs), Int32(inputs)) : 0
+        }
+
+        /// Packs `weight` (`[outputs × inputs]`, PyTorch's layout) into `arena` from `offset`, or
+        /// into an arena of its own.
+        init(_ weight: [Float], outputs: Int, inputs: Int, arena: HugePageBuffer? = nil, offset: Int = 0) {
             precondition(weight.count == outputs * inputs, "weight size does not match its shape")
             self.outputs = outputs
             self.inputs = inputs
-            guard PackedGEMM.isAvailable else {
-                storage = []
+            let count = Self.count(outputs: outputs, inputs: inputs)
+            guard count > 0 else {
+                self.arena = nil
+                self.offset = 0
                 return
             }
-            let count = lodestar_packed_count(Int32(outputs), Int32(inputs))
-            storage = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                weight.withUnsafeBufferPointer { w in
-                    lodestar_pack_weights(w.baseAddress!, Int32(outputs), Int32(inputs), buffer.baseAddress!)
-                }
-                initialized = count
+            let arena = arena ?? HugePageBuffer(count: count)
+            precondition(offset >= 0 && offset + count <= arena.count, "packed weight does not fit its place in the arena")
+            weight.withUnsafeBufferPointer { w in
+                lodestar_pack_weights(w.baseAddress!, Int32(outputs), Int32(inputs), arena.base + offset)
             }
+            self.arena = arena
+            self.offset = offset
         }
+
+        /// The first panel, or `nil` without the kernel.
+        var panels: UnsafePointer<Float>? { arena.map { UnsafePointer($0.base + offset) } }
     }
 
     /// `c[rows × outputs] = a[rows × inputs] · Wᵀ (+ bias)` or, with `accumulate`, `c += a · Wᵀ`, for
@@ -55,13 +71,13 @@ enum PackedGEMM {
     static func multiply(rows: Int, a: UnsafePointer<Float>, lda: Int, weights: Weights,
                          c: UnsafeMutablePointer<Float>, ldc: Int, panels: Range<Int>, accumulate: Bool = false,
                          bias: UnsafePointer<Float>? = nil, gelu: Bool = false) {
-        assert(isAvailable && !weights.storage.isEmpty, "packed kernel used without packed weights")
         assert(lda >= weights.inputs && ldc >= weights.outputs, "leading dimension smaller than the row")
         assert(panels.lowerBound >= 0 && panels.upperBound <= weights.panelCount, "panel range out of bounds")
-        weights.storage.withUnsafeBufferPointer { packed in
-            lodestar_gemm_packed(Int32(rows), Int32(weights.outputs), Int32(weights.inputs), a, Int32(lda),
-                                 packed.baseAddress!, c, Int32(ldc), Int32(panels.lowerBound), Int32(panels.upperBound),
-                                 accumulate ? 1 : 0, bias, gelu ? 1 : 0)
+        guard let packed = weights.panels else {
+            preconditionFailure("packed kernel used without packed weights")
         }
+        lodestar_gemm_packed(Int32(rows), Int32(weights.outputs), Int32(weights.inputs), a, Int32(lda),
+                             packed, c, Int32(ldc), Int32(panels.lowerBound), Int32(panels.upperBound),
+                             accumulate ? 1 : 0, bias, gelu ? 1 : 0)
     }
 }

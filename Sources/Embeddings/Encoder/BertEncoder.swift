@@ -135,7 +135,6 @@ struct BertEncoder: Sendable {
         let packed = Self.usesPackedKernel(rows: rows)
         precondition(!gelu || packed, "GELU is fused only into the packed kernel")
         let granularity = packed ? PackedGEMM.columnStep : 64
-        let weight = layer.transposed
         layer.bias.withUnsafeBufferPointer { bias in
             split.forChunks(layer.outputs, granularity: granularity) { columns in
                 if packed {
@@ -154,7 +153,7 @@ struct BertEncoder: Sendable {
                     }
                     BLAS.gemmAB(m: rows, n: columns.count, k: layer.inputs,
                                 a: input, lda: layer.inputs,
-                                b: weight + columns.lowerBound, ldb: layer.outputs,
+                                b: layer.transposed + columns.lowerBound, ldb: layer.outputs,
                                 beta: 1, c: output + columns.lowerBound, ldc: layer.outputs)
                 }
             }
