@@ -1,9 +1,9 @@
 // Row kernels of the encoder in AVX2+FMA (bias + GELU, attention for short sequences), selected at run
 // time. Callers check lodestar_encoder_kernels_available() and otherwise use the Swift versions.
 #include "lodestar_kernels.h"
+#include "erf_coefficients.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -38,19 +38,19 @@ AVX2 static inline __m256 exp8(__m256 input) {
 AVX2 static inline __m256 erf8(__m256 input) {
     __m256 x = _mm256_min_ps(_mm256_max_ps(input, _mm256_set1_ps(-4.0f)), _mm256_set1_ps(4.0f));
     __m256 x2 = _mm256_mul_ps(x, x);
-    __m256 p = _mm256_set1_ps(-2.72614225801306e-10f);
-    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(2.77068142495902e-08f));
-    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.10102402082508e-06f));
-    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-5.69250639462346e-05f));
-    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-7.34990630326855e-04f));
-    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.95459980854025e-03f));
-    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-1.60960333262415e-02f));
+    __m256 p = _mm256_set1_ps(LODESTAR_ERF_P0);
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(LODESTAR_ERF_P1));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(LODESTAR_ERF_P2));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(LODESTAR_ERF_P3));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(LODESTAR_ERF_P4));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(LODESTAR_ERF_P5));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(LODESTAR_ERF_P6));
     p = _mm256_mul_ps(x, p);
-    __m256 q = _mm256_set1_ps(-1.45660718464996e-05f);
-    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-2.13374055278905e-04f));
-    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-1.68282697438203e-03f));
-    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-7.37332916720468e-03f));
-    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-1.42647390514189e-02f));
+    __m256 q = _mm256_set1_ps(LODESTAR_ERF_Q0);
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(LODESTAR_ERF_Q1));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(LODESTAR_ERF_Q2));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(LODESTAR_ERF_Q3));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(LODESTAR_ERF_Q4));
     return _mm256_div_ps(p, q);
 }
 
@@ -366,16 +366,6 @@ AVX512 static void attention_avx512(int length, int d, const float *q, const flo
     }
 }
 
-// 1 when attention_avx512 may run: AVX-512 on this CPU, unless LODESTAR_PACKED_KERNEL narrows the
-// choice to avx2 or portable (the packed GEMM's switch, for comparisons on one machine).
-static int attention_wide(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        const char *limit = getenv("LODESTAR_PACKED_KERNEL");
-        cached = lodestar_cpu_vector_level() >= 3 && !(limit && (strcmp(limit, "avx2") == 0 || strcmp(limit, "portable") == 0));
-    }
-    return cached;
-}
 #endif
 
 int lodestar_encoder_kernels_available(void) {
@@ -402,7 +392,7 @@ void lodestar_gelu(float *data, size_t count) {
 void lodestar_attention_head(int length, int d, const float *q, const float *k, const float *v, int stride,
                              float *out, int ldo, float scale, float *scratch) {
 #if defined(__x86_64__)
-    if (attention_wide())
+    if (lodestar_kernel_level() == 2)
         attention_avx512(length, d, q, k, v, stride, out, ldo, scale, scratch);
     else
         attention_avx2(length, d, q, k, v, stride, out, ldo, scale, scratch);

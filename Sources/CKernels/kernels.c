@@ -1,4 +1,5 @@
 #include "lodestar_kernels.h"
+#include "erf_coefficients.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -142,24 +143,24 @@ static void finish_edge(const float *edge, int stride, int rows, int width, floa
    callers do it in a second pass, so all give identical results. */
 #define MR_AVX512 12
 
-/* erf(x) and exact GELU, 16 lanes: the operations of encoder_kernels.c's erf8 and gelu_avx2 lane for
-   lane, so a fused GELU gives the same bits as the separate pass. */
+/* erf(x) and exact GELU, 16 lanes: the coefficients and operations of encoder_kernels.c's erf8 and
+   gelu_avx2 lane for lane, so a fused GELU gives the same bits as the separate pass. */
 __attribute__((target("avx512f"))) static inline __m512 erf16(__m512 input) {
     __m512 x = _mm512_min_ps(_mm512_max_ps(input, _mm512_set1_ps(-4.0f)), _mm512_set1_ps(4.0f));
     __m512 x2 = _mm512_mul_ps(x, x);
-    __m512 p = _mm512_set1_ps(-2.72614225801306e-10f);
-    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(2.77068142495902e-08f));
-    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-2.10102402082508e-06f));
-    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-5.69250639462346e-05f));
-    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-7.34990630326855e-04f));
-    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-2.95459980854025e-03f));
-    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-1.60960333262415e-02f));
+    __m512 p = _mm512_set1_ps(LODESTAR_ERF_P0);
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(LODESTAR_ERF_P1));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(LODESTAR_ERF_P2));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(LODESTAR_ERF_P3));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(LODESTAR_ERF_P4));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(LODESTAR_ERF_P5));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(LODESTAR_ERF_P6));
     p = _mm512_mul_ps(x, p);
-    __m512 q = _mm512_set1_ps(-1.45660718464996e-05f);
-    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-2.13374055278905e-04f));
-    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-1.68282697438203e-03f));
-    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-7.37332916720468e-03f));
-    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-1.42647390514189e-02f));
+    __m512 q = _mm512_set1_ps(LODESTAR_ERF_Q0);
+    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(LODESTAR_ERF_Q1));
+    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(LODESTAR_ERF_Q2));
+    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(LODESTAR_ERF_Q3));
+    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(LODESTAR_ERF_Q4));
     return _mm512_div_ps(p, q);
 }
 
@@ -263,16 +264,14 @@ static void gemm_packed_avx512(int m, int n, int k, const float *a, int lda, con
 
 typedef void (*tile_fn)(int, int, const float *, int, const float *, float *, int);
 
-/* 2: AVX-512, 1: AVX2+FMA, 0: portable. LODESTAR_PACKED_KERNEL=avx2|portable narrows the choice (for
-   comparisons and tests of the narrower kernels on a wider CPU). */
-static int tile_level(void) {
+int lodestar_kernel_level(void) {
     static int cached = -1;
     if (cached >= 0) return cached;
     int level = 0;
 #if defined(__x86_64__)
     int vector = lodestar_cpu_vector_level();
     level = vector >= 3 ? 2 : vector >= 2 ? 1 : 0;
-    const char *limit = getenv("LODESTAR_PACKED_KERNEL");
+    const char *limit = getenv("LODESTAR_KERNELS");
     if (limit && strcmp(limit, "avx2") == 0 && level > 1) level = 1;
     if (limit && strcmp(limit, "portable") == 0) level = 0;
 #endif
@@ -282,12 +281,10 @@ static int tile_level(void) {
 
 static tile_fn select_tile(void) {
 #if defined(__x86_64__)
-    if (tile_level() >= 1) return tile_avx2;
+    if (lodestar_kernel_level() >= 1) return tile_avx2;
 #endif
     return tile_portable;
 }
-
-
 
 int lodestar_kernels_vectorized(void) { return select_tile() != tile_portable; }
 
@@ -295,7 +292,7 @@ void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const fl
                           float *c, int ldc, int panel_begin, int panel_end, int accumulate, const float *bias,
                           int gelu) {
 #if defined(__x86_64__)
-    if (tile_level() == 2) {
+    if (lodestar_kernel_level() == 2) {
         gemm_packed_avx512(m, n, k, a, lda, packed, c, ldc, panel_begin, panel_end, accumulate, bias, gelu);
         return;
     }
@@ -324,6 +321,6 @@ void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const fl
     }
 }
 
-int lodestar_packed_column_step(void) { return tile_level() == 2 ? 2 * LODESTAR_PANEL : LODESTAR_PANEL; }
+int lodestar_packed_column_step(void) { return lodestar_kernel_level() == 2 ? 2 * LODESTAR_PANEL : LODESTAR_PANEL; }
 
-int lodestar_packed_kernel_is_wide(void) { return tile_level() == 2; }
+int lodestar_packed_kernel_is_wide(void) { return lodestar_kernel_level() == 2; }

@@ -169,7 +169,7 @@ import Testing
     }
 
     /// The packed GEMM's vector kernels (AVX-512 where the CPU has it, else AVX2; narrowed with
-    /// LODESTAR_PACKED_KERNEL) sum every element in the same order: a text embedded alone (all its
+    /// LODESTAR_KERNELS) sum every element in the same order: a text embedded alone (all its
     /// products on the packed kernel) gives the same bits whichever kernel ran. (With the portable
     /// kernel the engine uses `cblas_sgemm` throughout, whose order differs.)
     @Test func packedKernelsAgreeBitForBit() throws {
@@ -177,7 +177,7 @@ import Testing
         let file = try Self.temporaryFile(cases.map(\.text).joined(separator: "\n") + "\n")
         func embed(_ kernel: String?) throws -> Data {
             let result = try Self.run(["embed", "--input", file, "--batch-size", "1", "--threads", "1", "--format", "fvecs"],
-                                      environment: ["LODESTAR_PACKED_KERNEL": kernel])
+                                      environment: ["LODESTAR_KERNELS": kernel])
             #expect(result.status == 0, "\(result.stderr)")
             return result.stdout
         }

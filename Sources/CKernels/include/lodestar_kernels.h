@@ -48,6 +48,10 @@ static inline void lodestar_cpu_relax(void) {
 /// 1 AVX, 2 AVX2 with FMA, 3 AVX-512 (F, CD, BW, DQ and VL), 4 AVX-512 with BF16. 0 on other architectures.
 int lodestar_cpu_vector_level(void);
 
+/// The kernels in use: 2 AVX-512, 1 AVX2+FMA, 0 portable. The environment variable
+/// LODESTAR_KERNELS=avx2 (or portable) narrows the choice, to compare kernels on one machine.
+int lodestar_kernel_level(void);
+
 /// 1 when the AVX2+FMA kernel is in use on this CPU, 0 for the portable one.
 int lodestar_kernels_vectorized(void);
 
