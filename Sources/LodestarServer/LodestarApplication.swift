@@ -52,6 +52,8 @@ public enum LodestarApplication {
         logger.logLevel = .info
         let modelDirectory = ModelLocator.resolve(configuration.modelDirectory)
         let encoder = try SentenceEncoder(directory: modelDirectory, threads: configuration.threads)
+        logger.info("model loaded", metadata: ["directory": .string(modelDirectory), "threads": .stringConvertible(encoder.threads),
+                                               "blas": .string(SentenceEncoder.blasConfiguration)])
         let metrics = ServiceMetrics()
         let embedder = EngineEmbedder(encoder: encoder, modelName: (modelDirectory as NSString).lastPathComponent,
                                       observe: { texts, seconds in metrics.recordEmbedding(texts: texts, seconds: seconds) })
