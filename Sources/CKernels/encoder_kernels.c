@@ -124,17 +124,11 @@ AVX2 static inline void transpose_keys8(const float *k, int stride, int j0, int 
     _mm256_storeu_ps(o + 7 * (size_t)padded, _mm256_permute2f128_ps(b3, b7, 0x31));
 }
 
-// One head of scaled dot-product attention over a short sequence. K is transposed into scratch (8x8
-// register transposes) so that score rows are built from broadcast-FMAs (no horizontal sums); four
-// query rows share each load of K, over 16 keys at a time where they exist, so eight independent
-// accumulators keep both FMA pipes busy. Then softmax and P·V, two rows at a time for the same
-// reason. Every score and output element is still accumulated in increasing t (resp. j), one FMA
-// a term, so the result does not depend on how rows and keys are grouped.
-AVX2 static void attention_avx2(int length, int d, const float *q, const float *k, const float *v, int stride,
-                                float *out, int ldo, float scale, float *scratch) {
-    int padded = (length + 7) & ~7;
-    float *kt = scratch;                           // d x padded
-    float *scores = scratch + (size_t)d * padded;  // 4 x padded
+// The parts of one attention head that the AVX2 and AVX-512 versions share.
+
+// K of one head, transposed into kt (d x padded; keys past `length` as zeros) with 8x8 register
+// transposes, so that score rows are built from broadcast-FMAs (no horizontal sums).
+AVX2 static void transpose_keys(int length, int d, const float *k, int stride, float *kt, int padded) {
     int d8 = d & ~7;
     for (int j0 = 0; j0 < padded; j0 += 8) {
         int rows = length - j0 < 8 ? length - j0 : 8;
@@ -142,6 +136,71 @@ AVX2 static void attention_avx2(int length, int d, const float *q, const float *
         for (int t = d8; t < d; t++)
             for (int j = j0; j < j0 + 8; j++) kt[(size_t)t * padded + j] = j < length ? k[(size_t)j * stride + t] : 0.0f;
     }
+}
+
+// Scores of four query rows against keys j..j+7 (row r to scores + r * padded).
+AVX2 static inline void scores_rows4_keys8(int d, const float *q0, const float *q1, const float *q2, const float *q3,
+                                           const float *kt, int padded, int j, float scale, float *scores) {
+    const __m256 sv = _mm256_set1_ps(scale);
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    for (int t = 0; t < d; t++) {
+        __m256 kv = _mm256_loadu_ps(kt + (size_t)t * padded + j);
+        a0 = _mm256_fmadd_ps(_mm256_set1_ps(q0[t]), kv, a0);
+        a1 = _mm256_fmadd_ps(_mm256_set1_ps(q1[t]), kv, a1);
+        a2 = _mm256_fmadd_ps(_mm256_set1_ps(q2[t]), kv, a2);
+        a3 = _mm256_fmadd_ps(_mm256_set1_ps(q3[t]), kv, a3);
+    }
+    _mm256_storeu_ps(scores + j, _mm256_mul_ps(a0, sv));
+    _mm256_storeu_ps(scores + padded + j, _mm256_mul_ps(a1, sv));
+    _mm256_storeu_ps(scores + 2 * padded + j, _mm256_mul_ps(a2, sv));
+    _mm256_storeu_ps(scores + 3 * padded + j, _mm256_mul_ps(a3, sv));
+}
+
+// Softmax of each of `rows` score rows over its `length` keys (padding lanes -> 0).
+AVX2 static inline void softmax_rows(float *scores, int rows, int length, int padded) {
+    for (int r = 0; r < rows; r++) {
+        float *p = scores + (size_t)r * padded;
+        for (int jj = length; jj < padded; jj++) p[jj] = -INFINITY;
+        softmax_padded_avx2(p, padded);
+    }
+}
+
+// P·V for output dimensions t.. d of rows p0 and p1 (written once when they are the same row), 8 at
+// a time, then one at a time.
+AVX2 static inline void pv_tail(int length, int d, int t, const float *p0, const float *p1, const float *v, int stride,
+                                float *o0, float *o1, int pair) {
+    for (; t + 8 <= d; t += 8) {
+        __m256 c = _mm256_setzero_ps(), g = _mm256_setzero_ps();
+        for (int jj = 0; jj < length; jj++) {
+            __m256 vv = _mm256_loadu_ps(v + (size_t)jj * stride + t);
+            c = _mm256_fmadd_ps(_mm256_set1_ps(p0[jj]), vv, c);
+            g = _mm256_fmadd_ps(_mm256_set1_ps(p1[jj]), vv, g);
+        }
+        _mm256_storeu_ps(o0 + t, c);
+        if (pair) _mm256_storeu_ps(o1 + t, g);
+    }
+    for (; t < d; t++) {
+        float c = 0.0f, g = 0.0f;
+        for (int jj = 0; jj < length; jj++) {
+            c = fmaf(p0[jj], v[(size_t)jj * stride + t], c);
+            g = fmaf(p1[jj], v[(size_t)jj * stride + t], g);
+        }
+        o0[t] = c;
+        if (pair) o1[t] = g;
+    }
+}
+
+// One head of scaled dot-product attention over a short sequence. K is transposed into scratch;
+// four query rows share each load of K, over 16 keys at a time where they exist, so eight
+// independent accumulators keep both FMA pipes busy. Then softmax and P·V, two rows at a time for
+// the same reason. Every score and output element is still accumulated in increasing t (resp. j),
+// one FMA a term, so the result does not depend on how rows and keys are grouped.
+AVX2 static void attention_avx2(int length, int d, const float *q, const float *k, const float *v, int stride,
+                                float *out, int ldo, float scale, float *scratch) {
+    int padded = (length + 7) & ~7;
+    float *kt = scratch;                           // d x padded
+    float *scores = scratch + (size_t)d * padded;  // 4 x padded
+    transpose_keys(length, d, k, stride, kt, padded);
     const __m256 sv = _mm256_set1_ps(scale);
     for (int i0 = 0; i0 < length; i0 += 4) {
         int rows = length - i0 < 4 ? length - i0 : 4;
@@ -172,25 +231,8 @@ AVX2 static void attention_avx2(int length, int d, const float *q, const float *
             _mm256_storeu_ps(scores + 3 * padded + j, _mm256_mul_ps(a3, sv));
             _mm256_storeu_ps(scores + 3 * padded + j + 8, _mm256_mul_ps(e3, sv));
         }
-        for (; j < padded; j += 8) {
-            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-            for (int t = 0; t < d; t++) {
-                __m256 kv = _mm256_loadu_ps(kt + (size_t)t * padded + j);
-                a0 = _mm256_fmadd_ps(_mm256_set1_ps(q0[t]), kv, a0);
-                a1 = _mm256_fmadd_ps(_mm256_set1_ps(q1[t]), kv, a1);
-                a2 = _mm256_fmadd_ps(_mm256_set1_ps(q2[t]), kv, a2);
-                a3 = _mm256_fmadd_ps(_mm256_set1_ps(q3[t]), kv, a3);
-            }
-            _mm256_storeu_ps(scores + j, _mm256_mul_ps(a0, sv));
-            _mm256_storeu_ps(scores + padded + j, _mm256_mul_ps(a1, sv));
-            _mm256_storeu_ps(scores + 2 * padded + j, _mm256_mul_ps(a2, sv));
-            _mm256_storeu_ps(scores + 3 * padded + j, _mm256_mul_ps(a3, sv));
-        }
-        for (int r = 0; r < rows; r++) {
-            float *p = scores + (size_t)r * padded;
-            for (int jj = length; jj < padded; jj++) p[jj] = -INFINITY;
-            softmax_padded_avx2(p, padded);
-        }
+        for (; j < padded; j += 8) scores_rows4_keys8(d, q0, q1, q2, q3, kt, padded, j, scale, scores);
+        softmax_rows(scores, rows, length, padded);
         for (int r = 0; r < rows; r += 2) {
             // Rows r and r + 1 share each load of V (a lone last row pairs with itself, written once).
             int pair = r + 1 < rows;
@@ -219,25 +261,7 @@ AVX2 static void attention_avx2(int length, int d, const float *q, const float *
                     _mm256_storeu_ps(o1 + t + 16, g2); _mm256_storeu_ps(o1 + t + 24, g3);
                 }
             }
-            for (; t + 8 <= d; t += 8) {
-                __m256 c = _mm256_setzero_ps(), g = _mm256_setzero_ps();
-                for (int jj = 0; jj < length; jj++) {
-                    __m256 vv = _mm256_loadu_ps(v + (size_t)jj * stride + t);
-                    c = _mm256_fmadd_ps(_mm256_set1_ps(p0[jj]), vv, c);
-                    g = _mm256_fmadd_ps(_mm256_set1_ps(p1[jj]), vv, g);
-                }
-                _mm256_storeu_ps(o0 + t, c);
-                if (pair) _mm256_storeu_ps(o1 + t, g);
-            }
-            for (; t < d; t++) {
-                float c = 0.0f, g = 0.0f;
-                for (int jj = 0; jj < length; jj++) {
-                    c = fmaf(p0[jj], v[(size_t)jj * stride + t], c);
-                    g = fmaf(p1[jj], v[(size_t)jj * stride + t], g);
-                }
-                o0[t] = c;
-                if (pair) o1[t] = g;
-            }
+            pv_tail(length, d, t, p0, p1, v, stride, o0, o1, pair);
         }
     }
 }
@@ -246,21 +270,14 @@ AVX2 static void attention_avx2(int length, int d, const float *q, const float *
 
 // The same head with 16-lane registers: scores for 16 keys in one zmm per query row, and P·V over
 // 32 dimensions in two. Every score and output element is accumulated exactly as in attention_avx2
-// (same FMAs, same order), and the softmax is attention_avx2's own, so the two give the same bits.
+// (same FMAs, same order; the shared parts are the same functions), so the two give the same bits.
 AVX512 static void attention_avx512(int length, int d, const float *q, const float *k, const float *v, int stride,
                                     float *out, int ldo, float scale, float *scratch) {
     int padded = (length + 7) & ~7;
     float *kt = scratch;                           // d x padded
     float *scores = scratch + (size_t)d * padded;  // 4 x padded
-    int d8 = d & ~7;
-    for (int j0 = 0; j0 < padded; j0 += 8) {
-        int rows = length - j0 < 8 ? length - j0 : 8;
-        for (int t0 = 0; t0 < d8; t0 += 8) transpose_keys8(k, stride, j0, rows, t0, kt, padded);
-        for (int t = d8; t < d; t++)
-            for (int j = j0; j < j0 + 8; j++) kt[(size_t)t * padded + j] = j < length ? k[(size_t)j * stride + t] : 0.0f;
-    }
+    transpose_keys(length, d, k, stride, kt, padded);
     const __m512 sv = _mm512_set1_ps(scale);
-    const __m256 sv8 = _mm256_set1_ps(scale);
     for (int i0 = 0; i0 < length; i0 += 4) {
         int rows = length - i0 < 4 ? length - i0 : 4;
         const float *q0 = q + (size_t)i0 * stride;
@@ -304,25 +321,8 @@ AVX512 static void attention_avx512(int length, int d, const float *q, const flo
             _mm512_storeu_ps(scores + 2 * padded + j, _mm512_mul_ps(a2, sv));
             _mm512_storeu_ps(scores + 3 * padded + j, _mm512_mul_ps(a3, sv));
         }
-        for (; j < padded; j += 8) {
-            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-            for (int t = 0; t < d; t++) {
-                __m256 kv = _mm256_loadu_ps(kt + (size_t)t * padded + j);
-                a0 = _mm256_fmadd_ps(_mm256_set1_ps(q0[t]), kv, a0);
-                a1 = _mm256_fmadd_ps(_mm256_set1_ps(q1[t]), kv, a1);
-                a2 = _mm256_fmadd_ps(_mm256_set1_ps(q2[t]), kv, a2);
-                a3 = _mm256_fmadd_ps(_mm256_set1_ps(q3[t]), kv, a3);
-            }
-            _mm256_storeu_ps(scores + j, _mm256_mul_ps(a0, sv8));
-            _mm256_storeu_ps(scores + padded + j, _mm256_mul_ps(a1, sv8));
-            _mm256_storeu_ps(scores + 2 * padded + j, _mm256_mul_ps(a2, sv8));
-            _mm256_storeu_ps(scores + 3 * padded + j, _mm256_mul_ps(a3, sv8));
-        }
-        for (int r = 0; r < rows; r++) {
-            float *p = scores + (size_t)r * padded;
-            for (int jj = length; jj < padded; jj++) p[jj] = -INFINITY;
-            softmax_padded_avx2(p, padded);
-        }
+        for (; j < padded; j += 8) scores_rows4_keys8(d, q0, q1, q2, q3, kt, padded, j, scale, scores);
+        softmax_rows(scores, rows, length, padded);
         for (int r = 0; r < rows; r += 2) {
             int pair = r + 1 < rows;
             const float *p0 = scores + (size_t)r * padded;
@@ -343,29 +343,10 @@ AVX512 static void attention_avx512(int length, int d, const float *q, const flo
                 _mm512_storeu_ps(o0 + t, c0); _mm512_storeu_ps(o0 + t + 16, c1);
                 if (pair) { _mm512_storeu_ps(o1 + t, g0); _mm512_storeu_ps(o1 + t + 16, g1); }
             }
-            for (; t + 8 <= d; t += 8) {
-                __m256 c = _mm256_setzero_ps(), g = _mm256_setzero_ps();
-                for (int jj = 0; jj < length; jj++) {
-                    __m256 vv = _mm256_loadu_ps(v + (size_t)jj * stride + t);
-                    c = _mm256_fmadd_ps(_mm256_set1_ps(p0[jj]), vv, c);
-                    g = _mm256_fmadd_ps(_mm256_set1_ps(p1[jj]), vv, g);
-                }
-                _mm256_storeu_ps(o0 + t, c);
-                if (pair) _mm256_storeu_ps(o1 + t, g);
-            }
-            for (; t < d; t++) {
-                float c = 0.0f, g = 0.0f;
-                for (int jj = 0; jj < length; jj++) {
-                    c = fmaf(p0[jj], v[(size_t)jj * stride + t], c);
-                    g = fmaf(p1[jj], v[(size_t)jj * stride + t], g);
-                }
-                o0[t] = c;
-                if (pair) o1[t] = g;
-            }
+            pv_tail(length, d, t, p0, p1, v, stride, o0, o1, pair);
         }
     }
 }
-
 #endif
 
 int lodestar_encoder_kernels_available(void) {
