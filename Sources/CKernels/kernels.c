@@ -322,5 +322,3 @@ void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const fl
 }
 
 int lodestar_packed_column_step(void) { return lodestar_kernel_level() == 2 ? 2 * LODESTAR_PANEL : LODESTAR_PANEL; }
-
-int lodestar_packed_kernel_is_wide(void) { return lodestar_kernel_level() == 2; }

@@ -34,9 +34,6 @@ void lodestar_gemm_packed(int m, int n, int k, const float *a, int lda, const fl
 /// Output columns one call of lodestar_gemm_packed should cover at least, for its widest tile (16 or 32).
 int lodestar_packed_column_step(void);
 
-/// 1 when the AVX-512 packed kernel runs on this CPU: it is then used for products of any size.
-int lodestar_packed_kernel_is_wide(void);
-
 /// A spin-wait hint (PAUSE on x86), for the encoder's worker hand-off.
 static inline void lodestar_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)

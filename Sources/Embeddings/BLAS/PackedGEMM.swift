@@ -13,7 +13,7 @@ enum PackedGEMM {
     /// kernel (12 rows x 32 columns a tile) runs at ~90% of the FMA peak at any size, as OpenBLAS's
     /// own kernel does, and skips OpenBLAS's packing of both operands on every call and the pass
     /// that copies the bias into the output: it is used for all sizes.
-    static let rowLimit = lodestar_packed_kernel_is_wide() != 0 ? Int.max : 128
+    static let rowLimit = lodestar_kernel_level() == 2 ? Int.max : 128
 
     /// Columns per panel.
     static let panelWidth = Int(LODESTAR_PANEL)
