@@ -148,6 +148,26 @@ final class RawWebSocket: @unchecked Sendable {
         return nil
     }
 
+    /// Whether the server ends the connection within `timeout` seconds: reads (and drops) what
+    /// is still buffered until the end of the stream. `false` when it is still open.
+    func ends(within timeout: Double) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                self.lock.lock()
+                defer { self.lock.unlock() }
+                let deadline = Date().addingTimeInterval(timeout)
+                while deadline.timeIntervalSinceNow > 0 {
+                    switch self.fill(timeout: deadline.timeIntervalSinceNow) {
+                    case false?: return continuation.resume(returning: true)
+                    case true?: self.buffer.removeAll(keepingCapacity: true)
+                    case nil: return continuation.resume(returning: false)
+                    }
+                }
+                continuation.resume(returning: false)
+            }
+        }
+    }
+
     private func nextBlocking(timeout: Double) -> Message? {
         lock.lock()
         defer { lock.unlock() }
