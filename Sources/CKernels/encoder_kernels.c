@@ -71,6 +71,85 @@ AVX2 static void gelu_avx2(float *data, size_t count) {
     }
 }
 
+AVX2 static inline float sum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// x = LayerNorm(x + bias) * gamma + beta for the n (1 to 4) rows row[0..n-1]: two-pass mean and
+// biased variance as PyTorch's layer_norm. The rows' sums are independent chains, two per row,
+// so the adds do not wait on each other (one row at a time is bound by their latency).
+AVX2 static inline __attribute__((always_inline)) void layer_norm_group(float *const *row, int n, int width, const float *bias,
+                                                                        const float *gamma, const float *beta, float epsilon) {
+    __m256 a[4], b[4];
+    float mean[4], scale[4];
+    for (int i = 0; i < n; i++) { a[i] = _mm256_setzero_ps(); b[i] = _mm256_setzero_ps(); }
+    int t = 0;
+    for (; t + 16 <= width; t += 16) {
+        __m256 c0 = bias ? _mm256_loadu_ps(bias + t) : _mm256_setzero_ps();
+        __m256 c1 = bias ? _mm256_loadu_ps(bias + t + 8) : _mm256_setzero_ps();
+        for (int i = 0; i < n; i++) {
+            __m256 v0 = _mm256_loadu_ps(row[i] + t), v1 = _mm256_loadu_ps(row[i] + t + 8);
+            if (bias) {
+                v0 = _mm256_add_ps(v0, c0);
+                v1 = _mm256_add_ps(v1, c1);
+                _mm256_storeu_ps(row[i] + t, v0);
+                _mm256_storeu_ps(row[i] + t + 8, v1);
+            }
+            a[i] = _mm256_add_ps(a[i], v0);
+            b[i] = _mm256_add_ps(b[i], v1);
+        }
+    }
+    int t16 = t;
+    for (int i = 0; i < n; i++) {
+        float s = sum8(_mm256_add_ps(a[i], b[i]));
+        for (int u = t16; u < width; u++) {
+            if (bias) row[i][u] += bias[u];
+            s += row[i][u];
+        }
+        mean[i] = s / (float)width;
+        a[i] = _mm256_setzero_ps();
+        b[i] = _mm256_setzero_ps();
+    }
+    for (t = 0; t + 16 <= width; t += 16) {
+        for (int i = 0; i < n; i++) {
+            __m256 m = _mm256_set1_ps(mean[i]);
+            __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(row[i] + t), m), d1 = _mm256_sub_ps(_mm256_loadu_ps(row[i] + t + 8), m);
+            a[i] = _mm256_fmadd_ps(d0, d0, a[i]);
+            b[i] = _mm256_fmadd_ps(d1, d1, b[i]);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        float q = sum8(_mm256_add_ps(a[i], b[i]));
+        for (int u = t16; u < width; u++) q = fmaf(row[i][u] - mean[i], row[i][u] - mean[i], q);
+        scale[i] = 1.0f / sqrtf(q / (float)width + epsilon);
+    }
+    for (int i = 0; i < n; i++) {
+        __m256 m = _mm256_set1_ps(mean[i]), sv = _mm256_set1_ps(scale[i]);
+        for (t = 0; t + 8 <= width; t += 8) {
+            __m256 normalized = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(row[i] + t), m), sv);
+            _mm256_storeu_ps(row[i] + t, _mm256_fmadd_ps(normalized, _mm256_loadu_ps(gamma + t), _mm256_loadu_ps(beta + t)));
+        }
+        for (; t < width; t++) row[i][t] = fmaf((row[i][t] - mean[i]) * scale[i], gamma[t], beta[t]);
+    }
+}
+
+AVX2 static void layer_norm_avx2(float *x, int rows, int width, const float *bias, const float *gamma, const float *beta,
+                                 float epsilon) {
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+        float *row[4] = {x + (size_t)r * width, x + (size_t)(r + 1) * width, x + (size_t)(r + 2) * width,
+                         x + (size_t)(r + 3) * width};
+        layer_norm_group(row, 4, width, bias, gamma, beta, epsilon);
+    }
+    for (; r < rows; r++) {
+        float *row[1] = {x + (size_t)r * width};
+        layer_norm_group(row, 1, width, bias, gamma, beta, epsilon);
+    }
+}
+
 // Transposes eight 8-lane rows in registers: afterwards r[i] holds lane i of each input row.
 AVX2 static inline void transpose8x8(__m256 r[8]) {
     __m256 a0 = _mm256_unpacklo_ps(r[0], r[1]), a1 = _mm256_unpackhi_ps(r[0], r[1]);
@@ -442,6 +521,13 @@ size_t lodestar_attention_scratch_count(int length, int d) {
 void lodestar_gelu(float *data, size_t count) {
 #if defined(__x86_64__)
     gelu_avx2(data, count);
+#endif
+}
+
+void lodestar_layer_norm(float *x, int rows, int width, const float *bias, const float *gamma, const float *beta,
+                         float epsilon) {
+#if defined(__x86_64__)
+    layer_norm_avx2(x, rows, width, bias, gamma, beta, epsilon);
 #endif
 }
 

@@ -50,4 +50,39 @@ import Testing
         #expect(abs(mean - 1) < 1e-5)
         #expect(abs(variance - 4) < 1e-4)
     }
+
+    /// Rows normalised four at a time get exactly the bits of one row at a time (with and without
+    /// a bias, at the model's width and at widths with a scalar tail).
+    @Test(arguments: [384, 37, 5])
+    func groupedLayerNormGivesEachRowsBits(width: Int) {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &+ UInt64(width)
+        func random() -> Float {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 100_000
+        }
+        let rows = 7  // one group of four, then three single rows
+        let input = (0..<rows * width).map { _ in random() }
+        let bias = (0..<width).map { _ in random() }
+        let gamma = (0..<width).map { _ in 1 + random() / 10 }
+        let beta = (0..<width).map { _ in random() / 10 }
+        for withBias in [true, false] {
+            var grouped = input
+            grouped.withUnsafeMutableBufferPointer { x in
+                if withBias {
+                    Kernels.biasLayerNorm(x.baseAddress!, rows: rows, width: width, bias: bias, gamma: gamma, beta: beta, epsilon: 1e-12)
+                } else {
+                    Kernels.layerNorm(x.baseAddress!, rows: rows, width: width, gamma: gamma, beta: beta, epsilon: 1e-12)
+                }
+            }
+            var single = input
+            single.withUnsafeMutableBufferPointer { x in
+                for r in 0..<rows {
+                    let row = x.baseAddress! + r * width
+                    if withBias { for i in 0..<width { row[i] += bias[i] } }
+                    Kernels.layerNormRow(row, width: width, gamma: gamma, beta: beta, epsilon: 1e-12)
+                }
+            }
+            #expect(grouped.map(\.bitPattern) == single.map(\.bitPattern), "width \(width) bias \(withBias)")
+        }
+    }
 }

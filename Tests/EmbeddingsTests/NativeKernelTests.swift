@@ -63,6 +63,46 @@ import Testing
         #expect(worst < 2e-6, "GELU differs by \(worst) beyond 4e-7 relative")
     }
 
+    /// The AVX2 LayerNorm (with and without a bias) against the Swift one, and each row's result
+    /// independent of the rows normalised beside it (bit for bit).
+    @Test(arguments: [384, 37, 5])
+    func nativeLayerNormMatchesSwift(width: Int) {
+        guard NativeKernels.isAvailable else { return }
+        var random = Generator(state: UInt64(width))
+        let rows = 7
+        let input = random.array(rows * width).map { $0 * 8 + 3 }
+        let bias = random.array(width), gamma = random.array(width).map { 1 + $0 / 4 }, beta = random.array(width)
+        for withBias in [true, false] {
+            var native = input, portable = input
+            native.withUnsafeMutableBufferPointer { x in
+                bias.withUnsafeBufferPointer { b in
+                    NativeKernels.layerNorm(x.baseAddress!, rows: rows, width: width, bias: withBias ? b.baseAddress : nil,
+                                            gamma: gamma, beta: beta, epsilon: 1e-12)
+                }
+            }
+            portable.withUnsafeMutableBufferPointer { x in
+                if withBias {
+                    Kernels.biasLayerNorm(x.baseAddress!, rows: rows, width: width, bias: bias, gamma: gamma, beta: beta, epsilon: 1e-12)
+                } else {
+                    Kernels.layerNorm(x.baseAddress!, rows: rows, width: width, gamma: gamma, beta: beta, epsilon: 1e-12)
+                }
+            }
+            let worst = zip(native, portable).map { abs($0 - $1) }.max() ?? .nan
+            #expect(worst < 2e-6, "width \(width) bias \(withBias): \(worst)")
+            for row in [0, 3, 4, 6] {
+                var alone = Array(input[(row * width)..<((row + 1) * width)])
+                alone.withUnsafeMutableBufferPointer { x in
+                    bias.withUnsafeBufferPointer { b in
+                        NativeKernels.layerNorm(x.baseAddress!, rows: 1, width: width, bias: withBias ? b.baseAddress : nil,
+                                                gamma: gamma, beta: beta, epsilon: 1e-12)
+                    }
+                }
+                #expect(alone.map(\.bitPattern) == native[(row * width)..<((row + 1) * width)].map(\.bitPattern),
+                        "row \(row) alone, width \(width) bias \(withBias)")
+            }
+        }
+    }
+
     @Test(arguments: [1, 2, 9, 16, 47])
     func nativeAttentionMatchesReference(length: Int) {
         guard NativeKernels.isAvailable else { return }

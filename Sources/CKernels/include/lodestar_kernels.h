@@ -58,6 +58,11 @@ int lodestar_encoder_kernels_available(void);
 /// data[i] = gelu(data[i]) with exact (erf) GELU, for count floats.
 void lodestar_gelu(float *data, size_t count);
 
+/// x = LayerNorm(x + bias) * gamma + beta for each of `rows` rows of `width` floats, in place
+/// (bias may be NULL).
+void lodestar_layer_norm(float *x, int rows, int width, const float *bias, const float *gamma, const float *beta,
+                         float epsilon);
+
 /// Floats of scratch space lodestar_attention_head needs.
 size_t lodestar_attention_scratch_count(int length, int d);
 

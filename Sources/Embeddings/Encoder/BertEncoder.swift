@@ -104,13 +104,7 @@ struct BertEncoder: Sendable {
             }
         }}}
         let total = (offsets.last ?? 0) + (sequences.last?.count ?? 0)
-        weights.embeddingNorm.gamma.withUnsafeBufferPointer { gamma in
-        weights.embeddingNorm.beta.withUnsafeBufferPointer { beta in
-            executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
-                Kernels.layerNorm(x + rows.lowerBound * h, rows: rows.count, width: h,
-                                  gamma: gamma.baseAddress!, beta: beta.baseAddress!, epsilon: configuration.layerNormEpsilon)
-            }
-        }}
+        biasNorm(x, bias: nil, rows: total, norm: weights.embeddingNorm, executor: executor)
     }
 
     /// What a linear layer's output holds before the product is accumulated onto it.
@@ -165,17 +159,29 @@ struct BertEncoder: Sendable {
         rows < PackedGEMM.rowLimit && PackedGEMM.isAvailable
     }
 
-    /// `x = LayerNorm(x + bias)` row by row.
-    private func biasNorm(_ x: UnsafeMutablePointer<Float>, bias: [Float], rows total: Int,
+    /// `x = LayerNorm(x + bias)` row by row (no bias when `nil`), with the AVX2 kernel when the CPU
+    /// has it.
+    private func biasNorm(_ x: UnsafeMutablePointer<Float>, bias: [Float]?, rows total: Int,
                           norm: BertWeights.Norm, executor: ParallelExecutor) {
         let h = configuration.hiddenSize
         let epsilon = configuration.layerNormEpsilon
-        bias.withUnsafeBufferPointer { bias in
+        let native = NativeKernels.isAvailable
+        (bias ?? []).withUnsafeBufferPointer { biasBuffer in
         norm.gamma.withUnsafeBufferPointer { gamma in
         norm.beta.withUnsafeBufferPointer { beta in
+            let bias = bias == nil ? nil : biasBuffer.baseAddress
             executor.forChunks(total, minimumChunk: Self.rowsPerChunk(executor)) { rows in
-                Kernels.biasLayerNorm(x + rows.lowerBound * h, rows: rows.count, width: h, bias: bias.baseAddress!,
+                let block = x + rows.lowerBound * h
+                if native {
+                    NativeKernels.layerNorm(block, rows: rows.count, width: h, bias: bias,
+                                            gamma: gamma.baseAddress!, beta: beta.baseAddress!, epsilon: epsilon)
+                } else if let bias {
+                    Kernels.biasLayerNorm(block, rows: rows.count, width: h, bias: bias,
+                                          gamma: gamma.baseAddress!, beta: beta.baseAddress!, epsilon: epsilon)
+                } else {
+                    Kernels.layerNorm(block, rows: rows.count, width: h,
                                       gamma: gamma.baseAddress!, beta: beta.baseAddress!, epsilon: epsilon)
+                }
             }
         }}}
     }

@@ -1,6 +1,6 @@
 import CKernels
 
-/// AVX2+FMA versions of the encoder's hottest row kernels (GELU, short-sequence attention),
+/// AVX2+FMA versions of the encoder's hottest row kernels (GELU, attention, LayerNorm),
 /// used when the CPU has them; `Kernels` holds the portable Swift versions used otherwise. Both
 /// compute the same functions with the same approximations (tested against each other).
 ///
@@ -12,6 +12,13 @@ enum NativeKernels {
     static func gelu(_ data: UnsafeMutablePointer<Float>, count: Int) {
         assert(isAvailable)
         lodestar_gelu(data, count)
+    }
+
+    /// `x = LayerNorm(x + bias) · gamma + beta` for each row (no bias when `nil`), in place.
+    static func layerNorm(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>?,
+                          gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float) {
+        assert(isAvailable)
+        lodestar_layer_norm(data, Int32(rows), Int32(width), bias, gamma, beta, epsilon)
     }
 
     /// Floats of scratch `attentionHead` needs for a sequence of `length` tokens.
