@@ -1,5 +1,6 @@
-// Row kernels of the encoder in AVX2+FMA (bias + GELU, attention for short sequences), selected at run
-// time. Callers check lodestar_encoder_kernels_available() and otherwise use the Swift versions.
+// Row kernels of the encoder in AVX2+FMA (GELU, LayerNorm, attention; the attention head also in
+// AVX-512), selected at run time. Callers check lodestar_encoder_kernels_available() and otherwise
+// use the Swift versions.
 #include "lodestar_kernels.h"
 #include "erf_coefficients.h"
 
@@ -294,8 +295,8 @@ AVX2 static inline void pv_tail(int length, int d, int t, const float *p0, const
 
 // One head of scaled dot-product attention over a short sequence. K is transposed into scratch;
 // four query rows share each load of K, over 16 keys at a time where they exist, so eight
-// independent accumulators keep both FMA pipes busy. Then softmax and P·V, two rows at a time for
-// the same reason. Every score and output element is still accumulated in increasing t (resp. j),
+// independent accumulators keep both FMA pipes busy. Then softmax (the rows' reductions side by
+// side) and P·V, two rows at a time for the same reason. Every score and output element is still accumulated in increasing t (resp. j),
 // one FMA a term, so the result does not depend on how rows and keys are grouped.
 AVX2 static void attention_avx2(int length, int d, const float *q, const float *k, const float *v, int stride,
                                 float *out, int ldo, float scale, float *scratch) {
