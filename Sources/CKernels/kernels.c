@@ -140,7 +140,13 @@ static void finish_edge(const float *edge, int stride, int rows, int width, floa
    accumulator per row and panel; with two panels each broadcast of A feeds two FMAs. Every element
    is summed over k in the same order with the same fused multiply-adds as the AVX2 and portable
    kernels, from zero; then it is stored, added to C, or stored plus the bias, as those kernels'
-   callers do it in a second pass, so all give identical results. */
+   callers do it in a second pass, so all give identical results.
+   `ahead` is a panel some later tile will need: one cache line of it per k step is fetched into L2.
+   Each weight panel pair is read from L3 by the first tile of a row block and from L2 by the other
+   three; without this, the first tile waited on L3. With the second and third tiles fetching the next
+   pair, a C harness running the encoder's four products over six layers' weights (467 rows) went from
+   155 to 161 GFLOP/s per core, and the throughput job ran 2.4% faster (median of 10 alternated pairs,
+   9 of them faster). */
 #define MR_AVX512 12
 
 /* erf(x) and exact GELU, 16 lanes: the coefficients and operations of encoder_kernels.c's erf8 and
@@ -171,14 +177,15 @@ __attribute__((target("avx512f"))) static inline __m512 gelu16(__m512 x) {
 
 #define LODESTAR_TILE512(ROWS, SPAN)                                                                    \
 __attribute__((target("avx512f")))                                                                      \
-static void tile512_##ROWS##_##SPAN(int k, const float *a, int lda, const float *panel, float *out,     \
-                                    int ldo, int accumulate, const float *bias, int gelu) {             \
+static void tile512_##ROWS##_##SPAN(int k, const float *a, int lda, const float *panel, const float *ahead, \
+                                    float *out, int ldo, int accumulate, const float *bias, int gelu) { \
     __m512 c[ROWS], d[ROWS];                                                                            \
     for (int r = 0; r < ROWS; r++) { c[r] = _mm512_setzero_ps(); d[r] = _mm512_setzero_ps(); }         \
     const float *second = panel + (size_t)k * LODESTAR_PANEL;                                           \
     for (int kk = 0; kk < k; kk++) {                                                                    \
         const float *b = panel + (size_t)kk * LODESTAR_PANEL;                                           \
         _mm_prefetch((const char *)((uintptr_t)b + LODESTAR_PREFETCH * sizeof(float)), _MM_HINT_T0);   \
+        _mm_prefetch((const char *)((uintptr_t)ahead + (size_t)kk * 64), _MM_HINT_T1);                 \
         __m512 b0 = _mm512_loadu_ps(b), b1 = b0;                                                        \
         if (SPAN == 2) {                                                                                \
             const float *e = second + (size_t)kk * LODESTAR_PANEL;                                      \
@@ -221,7 +228,7 @@ LODESTAR_TILE512_BOTH(10)
 LODESTAR_TILE512_BOTH(11)
 LODESTAR_TILE512_BOTH(12)
 
-typedef void (*tile512_fn)(int, const float *, int, const float *, float *, int, int, const float *, int);
+typedef void (*tile512_fn)(int, const float *, int, const float *, const float *, float *, int, int, const float *, int);
 static const tile512_fn tiles512[2][MR_AVX512] = {
     {tile512_1_1, tile512_2_1, tile512_3_1, tile512_4_1, tile512_5_1, tile512_6_1,
      tile512_7_1, tile512_8_1, tile512_9_1, tile512_10_1, tile512_11_1, tile512_12_1},
@@ -244,14 +251,22 @@ static void gemm_packed_avx512(int m, int n, int k, const float *a, int lda, con
             int span = p + 1 < panel_end && available > LODESTAR_PANEL ? 2 : 1;
             int limit = span * LODESTAR_PANEL;
             int width = available < limit ? available : limit;
-            for (int i = i0; i < i1; i += MR_AVX512) {
+            /* The pair after this one: the next in the range, else the first (for the next row block). */
+            int following = p + span < panel_end ? p + span : panel_begin;
+            const float *next0 = packed + (size_t)following * k * LODESTAR_PANEL;
+            const float *next1 = following + 1 < panel_end ? next0 + (size_t)k * LODESTAR_PANEL : next0;
+            for (int i = i0, t = 0; i < i1; i += MR_AVX512, t++) {
                 int rows = i1 - i < MR_AVX512 ? i1 - i : MR_AVX512;
                 const float *ai = a + (size_t)i * lda;
+                /* The second and third tiles, which find this pair in L2, bring the next pair's two
+                   panels there (the first tile is the one that waits on L3). */
+                const float *ahead = t == 1 ? next0 : t == 2 ? next1 : panel;
                 tile512_fn tile = tiles512[span - 1][rows - 1];
                 if (width == limit) {
-                    tile(k, ai, lda, panel, c + (size_t)i * ldc + col, ldc, accumulate, bias ? bias + col : NULL, gelu);
+                    tile(k, ai, lda, panel, ahead, c + (size_t)i * ldc + col, ldc, accumulate, bias ? bias + col : NULL,
+                         gelu);
                 } else {
-                    tile(k, ai, lda, panel, edge, limit, 0, NULL, 0);
+                    tile(k, ai, lda, panel, ahead, edge, limit, 0, NULL, 0);
                     finish_edge(edge, limit, rows, width, c + (size_t)i * ldc + col, ldc, accumulate,
                                 bias ? bias + col : NULL, gelu);
                 }
