@@ -1,4 +1,5 @@
-/// A growable `Float` buffer used as scratch space by the encoder (in `HugePageBuffer` memory).
+/// A growable `Float` buffer used as scratch space by the encoder (`HugePageBuffer` memory in
+/// ordinary pages: see there why).
 ///
 /// `pointer` stays valid until the next `reserve` that grows the buffer, or until the buffer is
 /// released. Unchecked in release: callers index within `capacity` (asserted in debug builds by the
@@ -7,7 +8,7 @@ final class FloatBuffer {
     private var storage: HugePageBuffer
 
     init(capacity: Int = 0) {
-        storage = HugePageBuffer(count: max(capacity, 16))
+        storage = HugePageBuffer(count: max(capacity, 16), hugePages: false)
     }
 
     var pointer: UnsafeMutablePointer<Float> { storage.base }
@@ -18,7 +19,7 @@ final class FloatBuffer {
     func reserve(_ count: Int) -> UnsafeMutablePointer<Float> {
         precondition(count >= 0, "negative buffer size")
         if count > storage.count {
-            storage = HugePageBuffer(count: max(count, storage.count + storage.count / 2))
+            storage = HugePageBuffer(count: max(count, storage.count + storage.count / 2), hugePages: false)
         }
         return storage.base
     }
