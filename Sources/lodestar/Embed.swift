@@ -54,8 +54,10 @@ struct Embed: ParsableCommand {
             try embedOneAtATime(lines, encoder: encoder, sink: sink)
             return
         }
-        // Embed in chunks so memory stays bounded on large inputs; output keeps input order.
-        let chunkSize = max(batchSize * 64, 2048)
+        // Embed in chunks so memory stays bounded on large inputs (8,192 vectors of 384 floats are
+        // 12.6 MB); output keeps input order. Each chunk ends with one thread finishing the last
+        // batch alone, so chunks are not made smaller than that.
+        let chunkSize = max(batchSize * 256, 8192)
         let embedStart = DispatchTime.now().uptimeNanoseconds
         var tokens = 0
         var done = 0
