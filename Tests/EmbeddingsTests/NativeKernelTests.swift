@@ -103,7 +103,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 2, 9, 16, 47])
+    @Test(arguments: [1, 2, 9, 16, 20, 47, 100])
     func nativeAttentionMatchesReference(length: Int) {
         guard NativeKernels.isAvailable else { return }
         var random = Generator(state: UInt64(100 + length))
