@@ -56,7 +56,7 @@ struct Embed: ParsableCommand {
         }
         // Embed in chunks so memory stays bounded on large inputs (8,192 vectors of 384 floats are
         // 12.6 MB); output keeps input order. Each chunk ends with one thread finishing the last
-        // batch alone, so chunks are not made smaller than that.
+        // batch alone, then one thread writing the vectors, so chunks are large: few such ends.
         let chunkSize = max(batchSize * 256, 8192)
         let embedStart = DispatchTime.now().uptimeNanoseconds
         var tokens = 0
@@ -124,8 +124,8 @@ struct Embed: ParsableCommand {
     }
 
     /// Appends the floats as little-endian IEEE 754 words in one copy. (Appending them four bytes
-    /// at a time cost ~30 us a vector: 150 ms of the 5,000-gloss throughput job, during which the
-    /// encoder's other thread sat idle.)
+    /// at a time cost ~30 us a vector: 150 ms of the 5,000-gloss throughput job, written between
+    /// chunks while no embedding ran, so with one of the two cores idle.)
     private static func appendLittleEndian(_ vector: [Float], to data: inout Data) {
         let words = vector.map { $0.bitPattern.littleEndian }
         words.withUnsafeBytes { data.append(contentsOf: $0) }

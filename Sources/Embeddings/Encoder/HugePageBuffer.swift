@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Float memory for the encoder's large matrices (weights and activations), aligned to 2 MiB and,
-/// on Linux, advised for transparent huge pages.
+/// Float memory for the encoder's large matrices: the weights aligned to 2 MiB and, on Linux,
+/// advised for transparent huge pages; the activations (`hugePages: false`) in ordinary pages.
 ///
 /// `cblas_sgemm` packs its operands by walking rows that are several KB apart (a 1,536-wide weight
 /// row is 6 KB), so with 4 KB pages nearly every row it reads costs a TLB miss; with 2 MiB pages the
