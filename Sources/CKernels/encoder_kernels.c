@@ -212,7 +212,7 @@ AVX2 static void transpose_rows(int length, int d, const float *a, int stride, f
    to 2.9% of the time. */
 
 // P·V over output dimensions t..d for two queries whose probabilities are p0[j * pstride] and
-// p1[j * pstride] (written once when they are the same query), 8 dimensions at a time, then one.
+// p1[j * pstride] (written once when they are the same query): 32, then 8 dimensions at a time, then one.
 AVX2 static inline void pv_pair(int length, int d, int t, const float *p0, const float *p1, int pstride, const float *v,
                                 int stride, float *o0, float *o1, int pair) {
     for (; t + 32 <= d; t += 32) {
