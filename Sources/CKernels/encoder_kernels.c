@@ -256,42 +256,53 @@ AVX2 static inline void pv_pair(int length, int d, int t, const float *p0, const
     }
 }
 
+/* Scores, then probabilities, of the queries in lanes i0..i0+W-1 of qt against every key, into p
+   (length x W, key-major). Written once for both register widths, which must stay lane for lane
+   the same. */
+#define LODESTAR_PROBABILITIES(NAME, TARGET, W, VEC, PFX, EXP)                                          \
+TARGET static inline void NAME(int length, int d, const float *qt, int padded, int i0, const float *k, \
+                               int stride, float scale, float *p) {                                  \
+    const VEC sv = PFX##_set1_ps(scale);                                                               \
+    /* Scores, eight keys at a time (eight independent accumulators: both FMA pipes busy). */        \
+    for (int j0 = 0; j0 < length; j0 += 8) {                                                           \
+        int keys = length - j0 < 8 ? length - j0 : 8;                                                  \
+        const float *kr[8];                                                                            \
+        for (int j = 0; j < 8; j++) kr[j] = k + (size_t)(j0 + (j < keys ? j : 0)) * stride;           \
+        VEC a[8];                                                                                      \
+        for (int j = 0; j < 8; j++) a[j] = PFX##_setzero_ps();                                         \
+        for (int t = 0; t < d; t++) {                                                                  \
+            VEC qv = PFX##_loadu_ps(qt + (size_t)t * padded + i0);                                     \
+            for (int j = 0; j < 8; j++) a[j] = PFX##_fmadd_ps(PFX##_set1_ps(kr[j][t]), qv, a[j]);      \
+        }                                                                                              \
+        for (int j = 0; j < keys; j++) PFX##_storeu_ps(p + (size_t)(j0 + j) * W, PFX##_mul_ps(a[j], sv)); \
+    }                                                                                                  \
+    VEC m0 = PFX##_loadu_ps(p), m1 = m0;                                                               \
+    for (int j = 1; j + 1 < length; j += 2) {                                                          \
+        m0 = PFX##_max_ps(m0, PFX##_loadu_ps(p + (size_t)j * W));                                      \
+        m1 = PFX##_max_ps(m1, PFX##_loadu_ps(p + (size_t)(j + 1) * W));                                \
+    }                                                                                                  \
+    if (length % 2 == 0) m0 = PFX##_max_ps(m0, PFX##_loadu_ps(p + (size_t)(length - 1) * W));          \
+    VEC m = PFX##_max_ps(m0, m1), s[8];                                                                \
+    for (int l = 0; l < 8; l++) s[l] = PFX##_setzero_ps();                                             \
+    for (int j0 = 0; j0 < length; j0 += 8)                                                             \
+        for (int l = 0; l < 8 && j0 + l < length; l++) {                                               \
+            float *pj = p + (size_t)(j0 + l) * W;                                                      \
+            VEC e = EXP(PFX##_sub_ps(PFX##_loadu_ps(pj), m));                                          \
+            PFX##_storeu_ps(pj, e);                                                                    \
+            s[l] = PFX##_add_ps(s[l], e);                                                              \
+        }                                                                                              \
+    VEC total = PFX##_add_ps(PFX##_add_ps(PFX##_add_ps(s[0], s[4]), PFX##_add_ps(s[2], s[6])),         \
+                             PFX##_add_ps(PFX##_add_ps(s[1], s[5]), PFX##_add_ps(s[3], s[7])));        \
+    VEC inverse = PFX##_div_ps(PFX##_set1_ps(1.0f), total);                                            \
+    for (int j = 0; j < length; j++)                                                                   \
+        PFX##_storeu_ps(p + (size_t)j * W, PFX##_mul_ps(PFX##_loadu_ps(p + (size_t)j * W), inverse));  \
+}
+LODESTAR_PROBABILITIES(probabilities8, AVX2, 8, __m256, _mm256, exp8)
+
 // Queries i0..i0+rows-1 (rows <= 8) of a head, one per ymm lane; p: length x 8 floats of scratch.
 AVX2 static void attention_block8(int length, int d, const float *qt, int padded, int i0, int rows, const float *k,
                                   const float *v, int stride, float *out, int ldo, float scale, float *p) {
-    const __m256 sv = _mm256_set1_ps(scale);
-    // Scores, eight keys at a time (eight independent accumulators: both FMA pipes busy).
-    for (int j0 = 0; j0 < length; j0 += 8) {
-        int keys = length - j0 < 8 ? length - j0 : 8;
-        const float *kr[8];
-        for (int j = 0; j < 8; j++) kr[j] = k + (size_t)(j0 + (j < keys ? j : 0)) * stride;
-        __m256 a[8];
-        for (int j = 0; j < 8; j++) a[j] = _mm256_setzero_ps();
-        for (int t = 0; t < d; t++) {
-            __m256 qv = _mm256_loadu_ps(qt + (size_t)t * padded + i0);
-            for (int j = 0; j < 8; j++) a[j] = _mm256_fmadd_ps(_mm256_set1_ps(kr[j][t]), qv, a[j]);
-        }
-        for (int j = 0; j < keys; j++) _mm256_storeu_ps(p + (size_t)(j0 + j) * 8, _mm256_mul_ps(a[j], sv));
-    }
-    __m256 m0 = _mm256_loadu_ps(p), m1 = m0;
-    for (int j = 1; j + 1 < length; j += 2) {
-        m0 = _mm256_max_ps(m0, _mm256_loadu_ps(p + (size_t)j * 8));
-        m1 = _mm256_max_ps(m1, _mm256_loadu_ps(p + (size_t)(j + 1) * 8));
-    }
-    if (length % 2 == 0) m0 = _mm256_max_ps(m0, _mm256_loadu_ps(p + (size_t)(length - 1) * 8));
-    __m256 m = _mm256_max_ps(m0, m1), s[8];
-    for (int l = 0; l < 8; l++) s[l] = _mm256_setzero_ps();
-    for (int j0 = 0; j0 < length; j0 += 8)
-        for (int l = 0; l < 8 && j0 + l < length; l++) {
-            float *pj = p + (size_t)(j0 + l) * 8;
-            __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(pj), m));
-            _mm256_storeu_ps(pj, e);
-            s[l] = _mm256_add_ps(s[l], e);
-        }
-    __m256 total = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s[0], s[4]), _mm256_add_ps(s[2], s[6])),
-                                 _mm256_add_ps(_mm256_add_ps(s[1], s[5]), _mm256_add_ps(s[3], s[7])));
-    __m256 inverse = _mm256_div_ps(_mm256_set1_ps(1.0f), total);
-    for (int j = 0; j < length; j++) _mm256_storeu_ps(p + (size_t)j * 8, _mm256_mul_ps(_mm256_loadu_ps(p + (size_t)j * 8), inverse));
+    probabilities8(length, d, qt, padded, i0, k, stride, scale, p);
     // P·V two queries at a time (they share each load of V; a lone last one pairs with itself).
     for (int r = 0; r < rows; r += 2) {
         int pair = r + 1 < rows;
@@ -335,44 +346,14 @@ AVX512 static inline __m512 exp16(__m512 input) {
     return _mm512_maskz_mov_ps((__mmask16)~underflow, result);
 }
 
+LODESTAR_PROBABILITIES(probabilities16, AVX512, 16, __m512, _mm512, exp16)
+
 // attention_block8 with 16 queries a block (rows <= 16) in zmm lanes (the same bits lane for lane:
 // exp16 is exp8's arithmetic); P·V four queries at a time over 32 dimensions (8 accumulators).
 // p: length x 16 floats of scratch.
 AVX512 static void attention_block16(int length, int d, const float *qt, int padded, int i0, int rows, const float *k,
                                      const float *v, int stride, float *out, int ldo, float scale, float *p) {
-    const __m512 sv = _mm512_set1_ps(scale);
-    for (int j0 = 0; j0 < length; j0 += 8) {
-        int keys = length - j0 < 8 ? length - j0 : 8;
-        const float *kr[8];
-        for (int j = 0; j < 8; j++) kr[j] = k + (size_t)(j0 + (j < keys ? j : 0)) * stride;
-        __m512 a[8];
-        for (int j = 0; j < 8; j++) a[j] = _mm512_setzero_ps();
-        for (int t = 0; t < d; t++) {
-            __m512 qv = _mm512_loadu_ps(qt + (size_t)t * padded + i0);
-            for (int j = 0; j < 8; j++) a[j] = _mm512_fmadd_ps(_mm512_set1_ps(kr[j][t]), qv, a[j]);
-        }
-        for (int j = 0; j < keys; j++) _mm512_storeu_ps(p + (size_t)(j0 + j) * 16, _mm512_mul_ps(a[j], sv));
-    }
-    __m512 m0 = _mm512_loadu_ps(p), m1 = m0;
-    for (int j = 1; j + 1 < length; j += 2) {
-        m0 = _mm512_max_ps(m0, _mm512_loadu_ps(p + (size_t)j * 16));
-        m1 = _mm512_max_ps(m1, _mm512_loadu_ps(p + (size_t)(j + 1) * 16));
-    }
-    if (length % 2 == 0) m0 = _mm512_max_ps(m0, _mm512_loadu_ps(p + (size_t)(length - 1) * 16));
-    __m512 m = _mm512_max_ps(m0, m1), s[8];
-    for (int l = 0; l < 8; l++) s[l] = _mm512_setzero_ps();
-    for (int j0 = 0; j0 < length; j0 += 8)
-        for (int l = 0; l < 8 && j0 + l < length; l++) {
-            float *pj = p + (size_t)(j0 + l) * 16;
-            __m512 e = exp16(_mm512_sub_ps(_mm512_loadu_ps(pj), m));
-            _mm512_storeu_ps(pj, e);
-            s[l] = _mm512_add_ps(s[l], e);
-        }
-    __m512 total = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[0], s[4]), _mm512_add_ps(s[2], s[6])),
-                                 _mm512_add_ps(_mm512_add_ps(s[1], s[5]), _mm512_add_ps(s[3], s[7])));
-    __m512 inverse = _mm512_div_ps(_mm512_set1_ps(1.0f), total);
-    for (int j = 0; j < length; j++)
-        _mm512_storeu_ps(p + (size_t)j * 16, _mm512_mul_ps(_mm512_loadu_ps(p + (size_t)j * 16), inverse));
+    probabilities16(length, d, qt, padded, i0, k, stride, scale, p);
     for (int r0 = 0; r0 < rows; r0 += 4) {
         int group = rows - r0 < 4 ? rows - r0 : 4;
         const float *pr[4];
