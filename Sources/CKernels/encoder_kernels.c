@@ -13,27 +13,33 @@
 #define AVX2 __attribute__((target("avx2,fma")))
 
 // exp(x): Cephes' range reduction by ln 2 and degree-6 polynomial (the same as the Swift kernel);
-// inputs below -103.9 give 0.
-AVX2 static inline __m256 exp8(__m256 input) {
-    __m256 x = _mm256_min_ps(_mm256_max_ps(input, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.3f));
-    const __m256 magic = _mm256_set1_ps(12582912.0f);
-    __m256 shifted = _mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), magic);
-    __m256 k = _mm256_sub_ps(shifted, magic);
-    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-    p = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-    __m256i integer = _mm256_sub_epi32(_mm256_castps_si256(shifted), _mm256_set1_epi32(0x4B400000));
-    __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(integer, _mm256_set1_epi32(127)), 23));
-    __m256 result = _mm256_mul_ps(p, scale);
-    __m256 underflow = _mm256_cmp_ps(input, _mm256_set1_ps(-103.9f), _CMP_LT_OQ);
-    return _mm256_andnot_ps(underflow, result);
+// inputs below -103.9 give 0. Written once for both register widths (exp8, exp16), which must give
+// the same bits lane for lane; ZERO_BELOW clears the lanes whose input is below the limit.
+#define LODESTAR_EXP(NAME, TARGET, VEC, VECI, PFX, TO_INT, TO_FLOAT, ZERO_BELOW)                        \
+TARGET static inline VEC NAME(VEC input) {                                                             \
+    VEC x = PFX##_min_ps(PFX##_max_ps(input, PFX##_set1_ps(-87.3f)), PFX##_set1_ps(88.3f));            \
+    const VEC magic = PFX##_set1_ps(12582912.0f);                                                      \
+    VEC shifted = PFX##_fmadd_ps(x, PFX##_set1_ps(1.44269504088896341f), magic);                       \
+    VEC k = PFX##_sub_ps(shifted, magic);                                                              \
+    VEC r = PFX##_fnmadd_ps(k, PFX##_set1_ps(0.693359375f), x);                                        \
+    r = PFX##_fnmadd_ps(k, PFX##_set1_ps(-2.12194440e-4f), r);                                         \
+    VEC p = PFX##_set1_ps(1.9875691500e-4f);                                                           \
+    p = PFX##_fmadd_ps(p, r, PFX##_set1_ps(1.3981999507e-3f));                                         \
+    p = PFX##_fmadd_ps(p, r, PFX##_set1_ps(8.3334519073e-3f));                                         \
+    p = PFX##_fmadd_ps(p, r, PFX##_set1_ps(4.1665795894e-2f));                                         \
+    p = PFX##_fmadd_ps(p, r, PFX##_set1_ps(1.6666665459e-1f));                                         \
+    p = PFX##_fmadd_ps(p, r, PFX##_set1_ps(5.0000001201e-1f));                                         \
+    p = PFX##_fmadd_ps(PFX##_mul_ps(p, r), r, PFX##_add_ps(r, PFX##_set1_ps(1.0f)));                   \
+    VECI integer = PFX##_sub_epi32(TO_INT(shifted), PFX##_set1_epi32(0x4B400000));                     \
+    VEC scale = TO_FLOAT(PFX##_slli_epi32(PFX##_add_epi32(integer, PFX##_set1_epi32(127)), 23));       \
+    return ZERO_BELOW(input, PFX##_mul_ps(p, scale), -103.9f);                                          \
 }
+
+AVX2 static inline __m256 zero_below8(__m256 input, __m256 value, float limit) {
+    return _mm256_andnot_ps(_mm256_cmp_ps(input, _mm256_set1_ps(limit), _CMP_LT_OQ), value);
+}
+
+LODESTAR_EXP(exp8, AVX2, __m256, __m256i, _mm256, _mm256_castps_si256, _mm256_castsi256_ps, zero_below8)
 
 // erf(x): rational minimax approximation on [-4, 4] (the same coefficients as the Swift kernel).
 AVX2 static inline __m256 erf8(__m256 input) {
@@ -324,27 +330,11 @@ AVX2 static void attention_avx2(int length, int d, const float *q, const float *
 
 #define AVX512 __attribute__((target("avx512f")))
 
-// exp8's operations on 16 lanes (the same bits lane for lane).
-AVX512 static inline __m512 exp16(__m512 input) {
-    __m512 x = _mm512_min_ps(_mm512_max_ps(input, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
-    const __m512 magic = _mm512_set1_ps(12582912.0f);
-    __m512 shifted = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), magic);
-    __m512 k = _mm512_sub_ps(shifted, magic);
-    __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(k, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    p = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-    __m512i integer = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_set1_epi32(0x4B400000));
-    __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(integer, _mm512_set1_epi32(127)), 23));
-    __m512 result = _mm512_mul_ps(p, scale);
-    __mmask16 underflow = _mm512_cmp_ps_mask(input, _mm512_set1_ps(-103.9f), _CMP_LT_OQ);
-    return _mm512_maskz_mov_ps((__mmask16)~underflow, result);
+AVX512 static inline __m512 zero_below16(__m512 input, __m512 value, float limit) {
+    return _mm512_maskz_mov_ps((__mmask16)~_mm512_cmp_ps_mask(input, _mm512_set1_ps(limit), _CMP_LT_OQ), value);
 }
+
+LODESTAR_EXP(exp16, AVX512, __m512, __m512i, _mm512, _mm512_castps_si512, _mm512_castsi512_ps, zero_below16)
 
 LODESTAR_PROBABILITIES(probabilities16, AVX512, 16, __m512, _mm512, exp16)
 
