@@ -32,7 +32,7 @@ extension LearningEngine {
             let trimmed = line.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
             guard trimmed.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
             do {
-                records.append((lineNumber, try CurriculumParser.record(try JSONValue.parse(line))))
+                records.append((lineNumber, try CurriculumParser.record(try JSONValue.parse(line, rejectingNUL: true))))
             } catch let error as CurriculumParser.Failure {
                 problems.append(ImportProblem(line: lineNumber, message: error.message))
             } catch {
@@ -179,25 +179,65 @@ extension LearningEngine {
             case .schoolClass: break
             }
         }
-        // Prerequisite cycles (depth-first search over the merged graph).
-        var state: [String: Int] = [:]  // 1 visiting, 2 done
-        var cyclic = Set<String>()
-        func visit(_ id: String, _ path: [String]) {
-            if state[id] == 2 { return }
-            if state[id] == 1 {
-                if let start = path.firstIndex(of: id) { cyclic.formUnion(path[start...]) }
-                return
-            }
-            state[id] = 1
-            for p in concepts[id]?.prerequisites ?? [] { visit(p, path + [id]) }
-            state[id] = 2
-        }
-        for id in concepts.keys.sorted() { visit(id, []) }
+        // Prerequisite cycles over the merged graph.
+        let cyclic = Self.conceptsOnCycles(concepts.mapValues(\.prerequisites))
         for (line, record) in records {
             if case let .concept(c) = record, cyclic.contains(c.id) {
                 problems.append(ImportProblem(line: line, message: "concept '\(c.id)' is part of a prerequisite cycle"))
             }
         }
         return problems
+    }
+
+    /// The concepts that lie on a prerequisite cycle: the members of strongly connected components
+    /// of two or more concepts, and concepts that are their own prerequisite. Tarjan's algorithm
+    /// with an explicit stack, so a chain of any length needs no recursion, and time and memory
+    /// are linear in concepts plus prerequisite links. Links to unknown concepts are ignored.
+    static func conceptsOnCycles(_ prerequisites: [String: [String]]) -> Set<String> {
+        let names = prerequisites.keys.sorted()
+        var number: [String: Int] = [:]
+        number.reserveCapacity(names.count)
+        for (i, name) in names.enumerated() { number[name] = i }
+        let edges: [[Int]] = names.map { name in (prerequisites[name] ?? []).compactMap { number[$0] } }
+        let unvisited = -1
+        var index = [Int](repeating: unvisited, count: names.count)
+        var lowLink = [Int](repeating: 0, count: names.count)
+        var onStack = [Bool](repeating: false, count: names.count)
+        var stack: [Int] = []
+        var cyclic = Set<String>()
+        var nextIndex = 0
+        // Frames of the depth-first search: a node and how many of its edges are done.
+        var frames: [(node: Int, edge: Int)] = []
+        for root in 0..<names.count where index[root] == unvisited {
+            frames.append((root, 0))
+            index[root] = nextIndex; lowLink[root] = nextIndex; nextIndex += 1
+            stack.append(root); onStack[root] = true
+            while let (node, edge) = frames.last {
+                if edge < edges[node].count {
+                    frames[frames.count - 1].edge += 1
+                    let next = edges[node][edge]
+                    if next == node { cyclic.insert(names[node]) }
+                    if index[next] == unvisited {
+                        index[next] = nextIndex; lowLink[next] = nextIndex; nextIndex += 1
+                        stack.append(next); onStack[next] = true
+                        frames.append((next, 0))
+                    } else if onStack[next] {
+                        lowLink[node] = min(lowLink[node], index[next])
+                    }
+                    continue
+                }
+                frames.removeLast()
+                if let parent = frames.last?.node { lowLink[parent] = min(lowLink[parent], lowLink[node]) }
+                guard lowLink[node] == index[node] else { continue }
+                var component: [Int] = []
+                while let member = stack.popLast() {
+                    onStack[member] = false
+                    component.append(member)
+                    if member == node { break }
+                }
+                if component.count > 1 { for member in component { cyclic.insert(names[member]) } }
+            }
+        }
+        return cyclic
     }
 }

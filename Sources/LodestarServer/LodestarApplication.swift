@@ -14,12 +14,12 @@ import VectorStore
 public enum LodestarApplication {
     /// The router with every route and middleware (also what tests drive).
     public static func makeRouter(store: Store, learning: LearningEngine?, authority: TokenAuthority, metrics: ServiceMetrics,
-                                  maxBodyBytes: Int, gateway: SocketGateway? = nil, demoToken: String? = nil) -> Router<LodestarRequestContext> {
+                                  maxBodyBytes: Int, gateway: SocketGateway? = nil, demoClass: String? = nil) -> Router<LodestarRequestContext> {
         let router = Router(context: LodestarRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         SystemRoutes(store: store, metrics: metrics).register(on: router)
-        DashboardRoutes(demoToken: demoToken).register(on: router)
+        DashboardRoutes(demoClass: demoClass).register(on: router)
         if let gateway { SocketRoutes(gateway: gateway, authority: authority).register(on: router) }
         let api = router.group("api/v1").add(middleware: AuthMiddleware(authority: authority))
         let pipeline = PipelineReporter(publisher: gateway?.broker)
@@ -30,14 +30,17 @@ public enum LodestarApplication {
 
     /// The application for `configuration` over an open store.
     public static func make(configuration: ServerConfiguration, store: Store, learning: LearningEngine?, authority: TokenAuthority,
-                            gateway: SocketGateway, demoToken: String? = nil, metrics: ServiceMetrics = ServiceMetrics(), services: [any Service] = [],
+                            gateway: SocketGateway, demoClass: String? = nil, metrics: ServiceMetrics = ServiceMetrics(), services: [any Service] = [],
                             logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = makeRouter(store: store, learning: learning, authority: authority, metrics: metrics,
-                                maxBodyBytes: configuration.maxBodyBytes, gateway: gateway, demoToken: demoToken)
+                                maxBodyBytes: configuration.maxBodyBytes, gateway: gateway, demoClass: demoClass)
+        let connections = ConnectionLimiter(limit: configuration.maxConnections)
         let saver = IndexSaver(store: store, interval: configuration.indexSaveInterval, metrics: metrics, logger: logger)
         return Application(router: router,
-                           server: HTTPServerBuilder { responder in WebSocketHTTPChannel(responder: responder, gateway: gateway,
-                                                                                         idleTimeout: configuration.httpIdleTimeout) },
+                           server: HTTPServerBuilder { responder in
+                               WebSocketHTTPChannel(responder: responder, gateway: gateway, idleTimeout: configuration.httpIdleTimeout,
+                                                    requestTimeout: configuration.requestTimeout, connections: connections)
+                           },
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                 serverName: "lodestar"),
                            services: services + [saver],
@@ -58,7 +61,7 @@ public enum LodestarApplication {
         let embedder = EngineEmbedder(encoder: encoder, modelName: (modelDirectory as NSString).lastPathComponent,
                                       observe: { texts, seconds in metrics.recordEmbedding(texts: texts, seconds: seconds) })
         let started = Date()
-        let store = try Store(directory: configuration.dataDirectory, embedder: embedder)
+        let store = try Store(directory: configuration.dataDirectory, embedder: embedder, limits: configuration.storeLimits)
         logger.info("store opened", metadata: ["directory": .string(configuration.dataDirectory),
                                                "collections": .stringConvertible(store.listCollections().count),
                                                "seconds": .stringConvertible(Date().timeIntervalSince(started))])
@@ -74,20 +77,28 @@ public enum LodestarApplication {
                                                        "seconds": .stringConvertible(Date().timeIntervalSince(demoStarted))])
         }
         let secret = try TokenAuthority.secret(configured: configuration.jwtSecret, dataDirectory: configuration.dataDirectory)
-        let authority = try await TokenAuthority(secret: secret)
-        // The dashboard's sign-in form offers a teacher token for the demo class (demo data only).
-        var demoToken: String?
-        if configuration.loadDemo, (try? learning.schoolClass(DemoCurriculum.classID)) != nil {
-            demoToken = try await authority.sign(AccessClaims(subject: "demo-teacher", role: .teacher, classIDs: [DemoCurriculum.classID],
-                                                              expiration: Date().addingTimeInterval(7 * 86_400)))
-        }
+        // Demo sign-in: a short-lived teacher token for the demo class, printed as a link on the
+        // console (never served by a route); such tokens work only while the demo is served.
+        let servesDemo = configuration.loadDemo && (try? learning.schoolClass(DemoCurriculum.classID)) != nil
+        let authority = try await TokenAuthority(secret: secret, revocations: TokenRevocations(directory: configuration.dataDirectory),
+                                                 acceptsDemoTokens: servesDemo)
+        let demoToken: String? = servesDemo
+            ? try await authority.sign(AccessClaims(subject: "demo-teacher", role: .teacher, classIDs: [DemoCurriculum.classID],
+                                                    expiration: Date().addingTimeInterval(configuration.demoSignInLifetime), demo: true))
+            : nil
         let gateway = await SocketGateway(settings: configuration.webSocket, broker: broker, brokerName: brokerName, authority: authority,
                                           classOfStudent: { [learning] id in try? learning.student(id).classID }, logger: logger)
         let app = make(configuration: configuration, store: store, learning: learning, authority: authority, gateway: gateway,
-                       demoToken: demoToken, metrics: metrics, services: brokerServices, logger: logger,
+                       demoClass: servesDemo ? DemoCurriculum.classID : nil, metrics: metrics, services: brokerServices, logger: logger,
                        onServerRunning: { port in
                            // One line on stdout that scripts and tests wait for.
-                           FileHandle.standardOutput.write(Data("lodestar serving on http://\(configuration.host):\(port)\n".utf8))
+                           var lines = "lodestar serving on http://\(configuration.host):\(port)\n"
+                           if let demoToken {
+                               let host = ["0.0.0.0", "::", ""].contains(configuration.host) ? "127.0.0.1" : configuration.host
+                               let hours = Int(configuration.demoSignInLifetime / 3600)
+                               lines += "demo sign-in (teacher of \(DemoCurriculum.classID), valid \(hours) h): http://\(host):\(port)/#token=\(demoToken)\n"
+                           }
+                           FileHandle.standardOutput.write(Data(lines.utf8))
                        })
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import VectorStore
 
 /// Settings of `lodestar serve`.
 public struct ServerConfiguration: Sendable {
@@ -16,8 +17,13 @@ public struct ServerConfiguration: Sendable {
     public var indexSaveInterval: Duration = .seconds(30)
     /// Engine threads (`nil`: all cores).
     public var threads: Int?
-    /// Load the demo curriculum and class into an empty data directory on start.
+    /// Load the demo curriculum and class into an empty data directory on start (and print a
+    /// sign-in link for its teacher while it is served).
     public var loadDemo = true
+    /// Lifetime of the demo sign-in link's token, in seconds.
+    public var demoSignInLifetime: TimeInterval = 12 * 3600
+    /// Bounds on one request to the store (records, queries, dimension, filters).
+    public var storeLimits = StoreLimits()
     /// Events kept per realtime channel.
     public var replayEvents = 1_000
     /// WebSocket limits and timers.
@@ -26,6 +32,13 @@ public struct ServerConfiguration: Sendable {
     /// head is complete, between keep-alive requests, or between parts of a request being read
     /// (a response being computed does not count as idle). `nil`: never.
     public var httpIdleTimeout: Duration? = .seconds(60)
+    /// A client must send each request whole (head and body) within this time of its first byte,
+    /// else the connection is answered 408 and closed: a body trickled a byte at a time cannot hold
+    /// a socket and a request slot for long. `nil`: no limit.
+    public var requestTimeout: Duration? = .seconds(60)
+    /// Most connections open at once (HTTP and WebSocket); beyond it new connections are answered
+    /// 503 and closed at once, before they cost more than a descriptor for a moment.
+    public var maxConnections = 16_384
     /// `postgres://user:password@host:port/database` to share events between nodes through
     /// PostgreSQL (events table + LISTEN/NOTIFY); `nil`: in-process.
     public var brokerURL: String?

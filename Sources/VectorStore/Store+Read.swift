@@ -8,6 +8,10 @@ extension Store {
         let live = try live(name)
         if let limit = request.limit, limit < 0 { throw .invalidArgument("limit must not be negative") }
         guard request.offset >= 0 else { throw .invalidArgument("offset must not be negative") }
+        try Self.checkText(ids: request.ids ?? [])
+        if let ids = request.ids, ids.count > limits.maxBatchSize {
+            throw .invalidArgument("at most \(limits.maxBatchSize) ids per request, got \(ids.count)")
+        }
         let condition = Self.condition(live, ids: request.ids, filter: request.filter, documentFilter: request.documentFilter)
         let dimension = live.dimension ?? 0
         return try Self.database {
@@ -64,14 +68,24 @@ extension Store {
     public func query(_ name: String, _ request: QueryRequest) async throws -> QueryResult {
         let live = try live(name)
         guard request.nResults >= 1 else { throw StoreError.invalidArgument("n_results must be at least 1") }
+        guard request.nResults <= limits.maxResults else {
+            throw StoreError.invalidArgument("n_results must be at most \(limits.maxResults), got \(request.nResults)")
+        }
         if let ef = request.ef, !(1...10_000).contains(ef) { throw StoreError.invalidArgument("ef must be between 1 and 10000") }
         let vectors: [[Float]]
         switch request.queries {
         case let .texts(texts):
             guard !texts.isEmpty else { throw StoreError.invalidArgument("query_texts must not be empty") }
+            guard texts.count <= limits.maxQueries else {
+                throw StoreError.invalidArgument("at most \(limits.maxQueries) query texts per request, got \(texts.count)")
+            }
+            try Self.checkText(documents: texts, what: "query text")
             vectors = try await embed(texts, for: live)
         case let .embeddings(embeddings):
             guard !embeddings.isEmpty else { throw StoreError.invalidArgument("query_embeddings must not be empty") }
+            guard embeddings.count <= limits.maxQueries else {
+                throw StoreError.invalidArgument("at most \(limits.maxQueries) query embeddings per request, got \(embeddings.count)")
+            }
             vectors = embeddings
         }
         return try search(live, vectors, request)

@@ -76,6 +76,9 @@ extension Store {
         if let embeddings = batch.embeddings, embeddings.count != count {
             throw .invalidArgument("\(count) ids but \(embeddings.count) embeddings")
         }
+        try Self.checkText(ids: batch.ids)
+        try Self.checkText(documents: (batch.documents ?? []).compactMap { $0 }, what: "document")
+        for metadata in batch.metadatas ?? [] { try Self.checkText(metadata: metadata ?? [:]) }
         var seen = Set<String>()
         var repeated: [String] = []
         for id in batch.ids {
@@ -97,6 +100,9 @@ extension Store {
             let dimensions = Set(embeddings.compactMap { $0?.count })
             guard dimensions.count <= 1 else {
                 throw .invalidArgument("embeddings of one request must have one dimension, got \(dimensions.sorted())")
+            }
+            if let dimension = dimensions.first, dimension > limits.maxDimension {
+                throw .invalidArgument("embeddings may have at most \(limits.maxDimension) dimensions, got \(dimension)")
             }
             for (index, vector) in embeddings.enumerated() {
                 guard let vector else { continue }
@@ -267,6 +273,12 @@ extension Store {
         let live = try live(name)
         guard ids != nil || filter != nil || documentFilter != nil else {
             throw StoreError.invalidArgument("delete needs ids, where or where_document")
+        }
+        if let ids {
+            guard ids.count <= limits.maxBatchSize else {
+                throw StoreError.invalidArgument("at most \(limits.maxBatchSize) ids per request, got \(ids.count)")
+            }
+            try Self.checkText(ids: ids)
         }
         let condition = Self.condition(live, ids: ids, filter: filter, documentFilter: documentFilter)
         return try await live.serially { [self] in

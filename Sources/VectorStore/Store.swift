@@ -16,8 +16,10 @@ public final class Store: Sendable {
     public let directory: String
     /// Embeds documents and query texts; `nil`: embeddings must be supplied.
     public let embedder: (any DocumentEmbedder)?
+    /// Bounds on one request.
+    public let limits: StoreLimits
     /// Maximum records in one write (Chroma's max batch size is of this order).
-    public let maxBatchSize: Int
+    public var maxBatchSize: Int { limits.maxBatchSize }
 
     let pool: DatabasePool
     /// The SQLite database, for adapters that keep their own tables beside the store's (the
@@ -26,10 +28,10 @@ public final class Store: Sendable {
     let collections: Locked<[String: LiveCollection]>
 
     /// Opens (or creates) the store in `directory`, recovering every collection's index.
-    public init(directory: String, embedder: (any DocumentEmbedder)?, maxBatchSize: Int = 10_000) throws(StoreError) {
+    public init(directory: String, embedder: (any DocumentEmbedder)?, limits: StoreLimits = StoreLimits()) throws(StoreError) {
         self.directory = directory
         self.embedder = embedder
-        self.maxBatchSize = maxBatchSize
+        self.limits = limits
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

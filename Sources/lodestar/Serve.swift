@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LodestarServer
+import VectorStore
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,6 +64,24 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "WebSocket: inbound burst (bucket size).")
     var wsBurst = 40.0
 
+    @Option(help: "Most records in one write, and most ids in one get or delete.")
+    var maxBatchSize = 10_000
+
+    @Option(help: "Most texts in one embed request, and most query texts or embeddings in one query.")
+    var maxTextsPerRequest = 2_048
+
+    @Option(help: "Largest embedding dimension a collection accepts.")
+    var maxDimension = 16_384
+
+    @Option(help: "Most conditions in one where / where_document filter.")
+    var maxFilterTerms = 1_000
+
+    @Option(help: "Seconds a client may take to send a whole request (head and body); 0: no limit.")
+    var requestTimeout = 60.0
+
+    @Option(help: "Most open HTTP and WebSocket connections; more are refused with 503 until some close.")
+    var maxConnections = 16_384
+
     /// Longest accepted duration option, in seconds (a year).
     static let longestDuration = 365.0 * 86_400
 
@@ -85,6 +104,12 @@ struct Serve: AsyncParsableCommand {
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard indexSaveInterval > 0 else { throw ValidationError("--index-save-interval must be positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard (1...1_000_000).contains(maxBatchSize) else { throw ValidationError("--max-batch-size must be between 1 and 1000000") }
+        guard (1...1_000_000).contains(maxTextsPerRequest) else { throw ValidationError("--max-texts-per-request must be between 1 and 1000000") }
+        guard (1...65_536).contains(maxDimension) else { throw ValidationError("--max-dimension must be between 1 and 65536") }
+        guard (1...100_000).contains(maxFilterTerms) else { throw ValidationError("--max-filter-terms must be between 1 and 100000") }
+        guard (0...longest).contains(requestTimeout) else { throw ValidationError("--request-timeout must be 0 (no limit) or positive, at most \(Int(longest)) s") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
     }
 
     func run() async throws {
@@ -108,6 +133,10 @@ struct Serve: AsyncParsableCommand {
         configuration.webSocket.maxConnectionsPerUser = wsMaxConnectionsPerUser
         configuration.webSocket.ratePerSecond = wsRate
         configuration.webSocket.rateBurst = wsBurst
+        configuration.storeLimits = StoreLimits(maxBatchSize: maxBatchSize, maxQueries: maxTextsPerRequest, maxDimension: maxDimension,
+                                                filter: FilterLimits(maxTerms: maxFilterTerms))
+        configuration.requestTimeout = requestTimeout > 0 ? .milliseconds(Int(requestTimeout * 1000)) : nil
+        configuration.maxConnections = maxConnections
         try await LodestarApplication.run(configuration: configuration)
     }
 }

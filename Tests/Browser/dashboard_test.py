@@ -2,8 +2,10 @@
 """The dashboard in a real browser (headless Chromium through Selenium):
 
 1. starts `lodestar serve` on a fresh data directory (demo data, any free port);
-2. opens http://host:port/ : the token field is prefilled with the demo teacher token, the roster
-   loads, the connection indicator turns green;
+2. checks that no route hands out a token (`/dashboard/config.json` has none), then opens the demo
+   sign-in link the server printed (http://host:port/#token=...), as a newcomer would: the token
+   field is filled from the link, the link's token leaves the address bar, the roster loads, the
+   connection indicator turns green;
 3. submits an assessment through the HTTP API and checks that the student's roster row shows the
    new mastery within 2 s (the event arrives over the WebSocket);
 4. clicks "Recommend" and checks the recommendations list;
@@ -46,32 +48,38 @@ def main():
     driver = None
     try:
         base = None
+        link = None
         deadline = time.time() + 120
-        while time.time() < deadline:
+        while time.time() < deadline and not link:
             line = server.stdout.readline()
             if not line:
-                fail("lodestar serve exited before serving")
+                fail("lodestar serve exited before printing its demo sign-in link")
             match = re.search(r"lodestar serving on (http://\S+)", line)
             if match:
                 base = match.group(1)
-                break
+            match = re.search(r"demo sign-in .*: (http://\S+/#token=(\S+))", line)
+            if match:
+                link, token = match.group(1), match.group(2)
         if not base:
             fail("lodestar serve did not start")
+        if not link:
+            fail("no demo sign-in link printed on the demo data")
         config = json.loads(urllib.request.urlopen(base + "/dashboard/config.json").read())
-        token = config.get("demo_token")
-        if not token:
-            fail("no demo teacher token offered on the demo data")
+        if any("token" in key for key in config) or token in json.dumps(config):
+            fail(f"/dashboard/config.json hands out a token: {config}")
 
         options = webdriver.ChromeOptions()
         options.binary_location = a.chromium
         for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1600,1000"]:
             options.add_argument(flag)
         driver = webdriver.Chrome(service=Service(executable_path=a.chromedriver), options=options)
-        driver.get(base + "/")
+        driver.get(link)
         wait = WebDriverWait(driver, 20)
 
         if driver.find_element(By.ID, "token").get_attribute("value") != token:
-            fail("the token field is not prefilled with the demo teacher token")
+            fail("the token field is not filled from the sign-in link")
+        if "token=" in driver.current_url:
+            fail(f"the sign-in link's token stays in the address bar: {driver.current_url}")
         wait.until(lambda d: "connected" in d.find_element(By.ID, "connection-indicator").get_attribute("class").split())
         color = driver.execute_script(
             "return getComputedStyle(document.getElementById('connection-indicator')).backgroundColor")

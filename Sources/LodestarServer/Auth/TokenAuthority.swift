@@ -5,8 +5,17 @@ import JWTKit
 ///
 /// The secret comes from configuration, or from `<data-dir>/jwt-secret`, which is created on first
 /// use with 32 random bytes (hex) and owner-only permissions (0600).
+///
+/// A token is accepted only if its header says exactly what the server signs with (`alg` HS256,
+/// `typ` JWT if present, no `kid`, `jku`, `x5u`, `jwk` or `crit`), its signature and expiry hold,
+/// it carries an id (`jti`) that is not revoked (`TokenRevocations`), and, for a demo sign-in
+/// token, the server serves the demo.
 public struct TokenAuthority: Sendable {
     private let keys: JWTKeyCollection
+    /// The deny list consulted on every verification (`nil`: none).
+    public let revocations: TokenRevocations?
+    /// Whether demo sign-in tokens are accepted.
+    public let acceptsDemoTokens: Bool
 
     /// Errors of loading the secret or verifying a token.
     public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
@@ -23,11 +32,13 @@ public struct TokenAuthority: Sendable {
         }
     }
 
-    public init(secret: String) async throws(Failure) {
+    public init(secret: String, revocations: TokenRevocations? = nil, acceptsDemoTokens: Bool = false) async throws(Failure) {
         guard secret.utf8.count >= 16 else { throw .secretTooShort }
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         self.keys = keys
+        self.revocations = revocations
+        self.acceptsDemoTokens = acceptsDemoTokens
     }
 
     /// The configured secret, else the one kept in `dataDirectory` (created if absent).
@@ -89,15 +100,56 @@ public struct TokenAuthority: Sendable {
         try await keys.sign(claims)
     }
 
-    /// The claims of a valid, unexpired token.
+    /// The claims of a valid, unexpired, unrevoked token.
     public func verify(_ token: String) async throws(Failure) -> AccessClaims {
+        try Self.checkHeader(token)
+        let claims: AccessClaims
         do {
-            return try await keys.verify(token, as: AccessClaims.self)
+            claims = try await keys.verify(token, as: AccessClaims.self)
         } catch let error as JWTError {
             throw .invalidToken(error.reason ?? "\(error.errorType)")
         } catch {
-            throw .invalidToken("\(error)")
+            throw .invalidToken("malformed claims")
         }
+        guard let id = claims.id?.value, !id.isEmpty else {
+            throw .invalidToken("the token has no id (jti): issue a new one with `lodestar token`")
+        }
+        if claims.demo == true, !acceptsDemoTokens {
+            throw .invalidToken("demo sign-in tokens are valid only while the server serves the demo data")
+        }
+        if let revocations, revocations.refuses(id: id, issuedAt: claims.issuedAt.value) {
+            throw .invalidToken("the token has been revoked")
+        }
+        return claims
+    }
+
+    /// Header fields that would let a token choose how it is checked.
+    static let refusedHeaderFields: Set<String> = ["kid", "jku", "x5u", "x5c", "jwk", "crit"]
+
+    /// Refuses a token whose header is malformed or names anything but HS256 (`alg: none`, a key
+    /// id, an embedded key), before any signature check.
+    static func checkHeader(_ token: String) throws(Failure) {
+        let segments = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard segments.count == 3, let header = base64URLDecode(segments[0]),
+              let object = (try? JSONSerialization.jsonObject(with: header)) as? [String: Any] else {
+            throw .invalidToken("malformed token: expected a JWT (three base64url parts)")
+        }
+        guard let alg = object["alg"] as? String, alg == "HS256" else {
+            throw .invalidToken("unsupported alg: this server signs and accepts HS256 only")
+        }
+        if let typ = object["typ"] {
+            guard let typ = typ as? String, typ.uppercased() == "JWT" else { throw .invalidToken("unsupported typ: expected JWT") }
+        }
+        if let field = object.keys.first(where: refusedHeaderFields.contains) {
+            throw .invalidToken("unsupported header field '\(field)'")
+        }
+    }
+
+    static func base64URLDecode(_ text: Substring) -> Data? {
+        guard text.utf8.count <= 4096 else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.utf8.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64)
     }
 
     /// Parses a duration such as `90s`, `15m`, `24h`, `7d` (a bare number is seconds).

@@ -1,6 +1,8 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Learning
+import NIOHTTP1
 import VectorStore
 
 /// An error answered as `{"error": {"code", "message"}}` with an HTTP status. Every component's
@@ -12,6 +14,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var message: String
     /// Extra fields of the error object (an import's bad lines, say).
     public var details: [String: JSONValue]
+    /// The request's id (`X-Request-Id`), given in 5xx bodies so a report can be matched to the log.
+    public var requestID: String?
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, details: [String: JSONValue] = [:]) {
         self.status = status
@@ -21,7 +25,17 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        jsonBody().response(status: status)
+        var response = jsonBody().response(status: status)
+        if let requestID { response.headers[.requestID] = requestID }
+        return response
+    }
+
+    /// What a client sees of a server-side failure: nothing of its detail (no SQL, no paths), only
+    /// the id under which the detail is logged.
+    static func internalError(requestID: String) -> APIError {
+        var error = APIError(.internalServerError, code: "internal", message: "internal error")
+        error.requestID = requestID
+        return error
     }
 
     /// The `{"error": {...}}` body.
@@ -32,6 +46,7 @@ public struct APIError: HTTPResponseError, Sendable {
             o.object { e in
                 e.field("code", code)
                 e.field("message", message)
+                if let requestID { e.field("request_id", requestID) }
                 for key in details.keys.sorted() {
                     e.key(key)
                     e.json(details[key] ?? .null)
@@ -53,7 +68,8 @@ public struct APIError: HTTPResponseError, Sendable {
         APIError(.forbidden, code: "forbidden", message: message)
     }
 
-    /// Maps any error thrown by a handler to an `APIError`.
+    /// Maps any error thrown by a handler to an `APIError`. A 5xx leaves here with its detail in
+    /// `message`; `ErrorMiddleware` logs it and answers `internalError(requestID:)` instead.
     static func from(_ error: any Error) -> APIError {
         switch error {
         case let error as APIError: return error
@@ -100,16 +116,65 @@ public struct APIError: HTTPResponseError, Sendable {
 
 /// Turns every error of the routes behind it into the JSON error shape (including the router's
 /// own 404s and body-size errors), so no handler error reaches the client in another form.
+///
+/// Every response carries `X-Request-Id` (the client's, if it sent a short printable one, else a
+/// new random id). A 5xx body says only `internal error` and that id; the detail (SQL text, paths,
+/// errno) goes to the log under the same id.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let requestID = Self.requestID(request)
         do {
-            return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound {
-            throw APIError(.notFound, code: "not_found", message: "no route for \(request.method) \(request.uri.path)")
-        } catch let error as HTTPError {
-            throw APIError(error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
+            var response = try await next(request, context)
+            response.headers[.requestID] = requestID
+            return response
         } catch {
-            throw APIError.from(error)
+            var mapped: APIError
+            switch error {
+            case let error as HTTPError where error.status == .notFound:
+                mapped = APIError(.notFound, code: "not_found", message: "no route for \(request.method) \(request.uri.path)")
+            case let error as HTTPError where error.status.code < 500:
+                mapped = APIError(error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
+            case is HTTPParserError:
+                // The body could not be read: the client ended or garbled it (or took too long:
+                // `HTTPRequestGuard` has answered 408 and closed the connection).
+                mapped = APIError(.badRequest, code: "malformed_request", message: "the request body ended early or is malformed")
+            default:
+                mapped = APIError.from(error)
+            }
+            if mapped.status.code >= 500 {
+                context.logger.error("request failed", metadata: [
+                    "request_id": .string(requestID), "method": .string(request.method.rawValue), "path": .string(request.uri.path),
+                    "status": .stringConvertible(mapped.status.code), "code": .string(mapped.code), "detail": .string(mapped.message),
+                ])
+                mapped = .internalError(requestID: requestID)
+            }
+            mapped.requestID = requestID
+            throw mapped
         }
     }
+
+    /// The client's `X-Request-Id` when it is 1-64 characters of `[A-Za-z0-9._-]`, else a new one.
+    static func requestID(_ request: Request) -> String {
+        if let given = request.headers[.requestID], (1...64).contains(given.utf8.count), given.utf8.allSatisfy(isIDByte) {
+            return given
+        }
+        var generator = SystemRandomNumberGenerator()
+        return String(UInt64.random(in: 0...UInt64.max, using: &generator), radix: 16, uppercase: false)
+    }
+}
+
+/// `[A-Za-z0-9._-]`.
+private func isIDByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+         UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+        return true
+    default:
+        return false
+    }
+}
+
+extension HTTPField.Name {
+    /// `X-Request-Id`.
+    static let requestID = HTTPField.Name("X-Request-Id")!
 }

@@ -10,7 +10,7 @@ extension Request {
         guard !bytes.isEmpty else { throw APIError.badRequest("request body is empty: expected a JSON object", code: "invalid_json") }
         let value: JSONValue
         do {
-            value = try JSONValue.parse(bytes)
+            value = try JSONValue.parse(bytes, rejectingNUL: true)
         } catch {
             throw APIError.badRequest(error.description, code: "invalid_json")
         }
@@ -28,7 +28,7 @@ extension Request {
         guard buffer.readableBytes > 0 else { return JSONObject(fields: [:], path: "") }
         let value: JSONValue
         do {
-            value = try JSONValue.parse(buffer.readableBytesView)
+            value = try JSONValue.parse(buffer.readableBytesView, rejectingNUL: true)
         } catch {
             throw APIError.badRequest(error.description, code: "invalid_json")
         }

@@ -48,17 +48,32 @@ struct WebSocketHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     let responder: HTTPChannelHandler.Responder
     let gateway: SocketGateway
     let idleTimeout: Duration?
+    let requestTimeout: Duration?
+    let connections: ConnectionLimiter
 
-    init(responder: @escaping HTTPChannelHandler.Responder, gateway: SocketGateway, idleTimeout: Duration?) {
+    init(responder: @escaping HTTPChannelHandler.Responder, gateway: SocketGateway, idleTimeout: Duration?,
+         requestTimeout: Duration? = nil, connections: ConnectionLimiter = ConnectionLimiter(limit: .max)) {
         self.responder = responder
         self.gateway = gateway
         self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
+        self.connections = connections
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
+        guard connections.acquire() else {
+            // Over the limit: a short answer straight to the socket once it is active (no HTTP
+            // handlers), then close; `handle` sees the failed result and has nothing to do.
+            return channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(ConnectionLimiter.Refusal())
+                return Value(upgradeResult: channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel), channel: channel)
+            }
+        }
+        channel.closeFuture.whenComplete { [connections] _ in connections.release() }
+        return channel.eventLoop.makeCompletedFuture {
             let gateway = self.gateway
             let idleTimeout = self.idleTimeout
+            let requestGuard = HTTPRequestGuard(requestTimeout: requestTimeout.map { .nanoseconds(SocketConnection.nanoseconds($0)) })
             // Closes the connection unless its first request head arrives in time (cancelled when
             // the upgrade handler has the head: in `shouldUpgrade` or when not upgrading).
             let headDeadline = NIOLoopBoundBox<Scheduled<Void>?>(nil, eventLoop: channel.eventLoop)
@@ -97,6 +112,8 @@ struct WebSocketHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 upgradePipelineHandler: { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
                         guard case .admitted(let admission)? = attempt.value else { throw ChannelError.inappropriateOperationForState }
+                        // HTTP is over on this connection: the request guard's types no longer fit.
+                        _ = channel.pipeline.syncOperations.removeHandler(requestGuard)
                         let (id, accepted) = gateway.reserve(admission)
                         let rawWriter = RawFrameWriter()
                         let connection = SocketConnection(id: id, admission: admission, settings: gateway.settings, gateway: gateway,
@@ -130,6 +147,8 @@ struct WebSocketHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             configuration.enableErrorHandling = false
             configuration.enableResponseHeaderValidation = false
             let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try channel.pipeline.syncOperations.addHandler(requestGuard, position: .after(decoder))
             return Value(upgradeResult: negotiated, channel: channel)
         }
     }

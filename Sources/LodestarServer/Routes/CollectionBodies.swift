@@ -65,15 +65,15 @@ enum RecordsBody {
 
 enum Filters {
     /// A `where` filter; absent, `null` and `{}` mean none (as in Chroma).
-    static func metadata(_ body: JSONObject) throws -> WhereFilter? {
+    static func metadata(_ body: JSONObject, limits: FilterLimits) throws -> WhereFilter? {
         guard let json = body.value("where"), json != .object([:]) else { return nil }
-        return try WhereFilter.parse(json)
+        return try WhereFilter.parse(json, limits: limits)
     }
 
     /// A `where_document` filter; absent, `null` and `{}` mean none.
-    static func document(_ body: JSONObject) throws -> DocumentFilter? {
+    static func document(_ body: JSONObject, limits: FilterLimits) throws -> DocumentFilter? {
         guard let json = body.value("where_document"), json != .object([:]) else { return nil }
-        return try DocumentFilter.parse(json)
+        return try DocumentFilter.parse(json, limits: limits)
     }
 
     static func include(_ body: JSONObject, default names: [String], distances: Bool) throws -> Include {

@@ -101,7 +101,7 @@ struct CollectionRoutes {
         let body = try await request.jsonObject(limit: maxBodyBytes)
         let include = try Filters.include(body, default: ["documents", "metadatas"], distances: false)
         let result = try store.get(name, GetRequest(ids: try body.optional("ids", JSONField.array(JSONField.string)),
-                                                    filter: try Filters.metadata(body), documentFilter: try Filters.document(body),
+                                                    filter: try Filters.metadata(body, limits: store.limits.filter), documentFilter: try Filters.document(body, limits: store.limits.filter),
                                                     limit: try body.optional("limit", JSONField.int),
                                                     offset: try body.optional("offset", JSONField.int) ?? 0, include: include))
         var output = JSONOutput()
@@ -124,7 +124,7 @@ struct CollectionRoutes {
         }
         let include = try Filters.include(body, default: ["metadatas", "documents", "distances"], distances: true)
         let query = QueryRequest(queries: queries, nResults: try body.optional("n_results", JSONField.int) ?? 10,
-                                 filter: try Filters.metadata(body), documentFilter: try Filters.document(body), include: include,
+                                 filter: try Filters.metadata(body, limits: store.limits.filter), documentFilter: try Filters.document(body, limits: store.limits.filter), include: include,
                                  ef: try body.optional("ef", JSONField.int))
         let result = try await metrics.timeIndex("query") { try await store.query(name, query) }
         var output = JSONOutput()
@@ -138,8 +138,8 @@ struct CollectionRoutes {
         var request = request
         let body = try await request.jsonObject(limit: maxBodyBytes)
         let ids = try body.optional("ids", JSONField.array(JSONField.string))
-        let filter = try Filters.metadata(body)
-        let documentFilter = try Filters.document(body)
+        let filter = try Filters.metadata(body, limits: store.limits.filter)
+        let documentFilter = try Filters.document(body, limits: store.limits.filter)
         let deleted = try await metrics.timeIndex("delete") {
             try await store.delete(name, ids: ids, filter: filter, documentFilter: documentFilter)
         }
@@ -158,8 +158,8 @@ struct CollectionRoutes {
         guard let embedder = store.embedder else {
             throw APIError(.serviceUnavailable, code: "embedding_unavailable", message: "no embedding model is loaded")
         }
-        guard texts.count <= store.maxBatchSize else {
-            throw APIError.badRequest("at most \(store.maxBatchSize) texts per request, got \(texts.count)")
+        guard texts.count <= store.limits.maxQueries else {
+            throw APIError.badRequest("at most \(store.limits.maxQueries) texts per request, got \(texts.count)")
         }
         let vectors = try await embedder.embed(texts)
         var output = JSONOutput()

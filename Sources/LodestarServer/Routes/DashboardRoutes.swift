@@ -2,9 +2,12 @@ import Foundation
 import Hummingbird
 
 /// The dashboard: static files served from the package's resources (`/` is its page).
+///
+/// No route hands out a token: the page asks for one, or takes it from a sign-in link
+/// (`/#token=...`, printed on the console when the server starts on the demo data).
 struct DashboardRoutes {
-    /// A teacher token for the demo class offered to the page's sign-in form (`nil`: none).
-    var demoToken: String?
+    /// The class the page's form suggests (the demo class when the demo is served).
+    var demoClass: String?
 
     static let files: [String: (name: String, ext: String, type: String)] = [
         "index.html": ("index", "html", "text/html; charset=utf-8"),
@@ -23,12 +26,12 @@ struct DashboardRoutes {
         router.get("dashboard/:file") { _, context in
             try serve(context.parameters.get("file") ?? "")
         }
-        router.get("dashboard/config.json") { [demoToken] _, _ in
+        router.get("dashboard/config.json") { [demoClass] _, _ in
             var output = JSONOutput()
             output.object { o in
-                o.key("demo_token")
-                o.optionalString(demoToken)
-                o.field("demo_class", demoToken == nil ? "" : "class_001")
+                o.field("demo_class", demoClass ?? "")
+                o.field("sign_in", demoClass == nil ? "lodestar token --role teacher --class CLASS_ID"
+                                                    : "open the sign-in link printed on the server's console, or run lodestar token")
             }
             return output.response()
         }

@@ -68,12 +68,18 @@ public final class HNSWIndex: @unchecked Sendable {
     /// Tombstones may reach this fraction of live nodes before the graph is repaired around them.
     public static let repairThreshold = 0.1
 
+    /// Largest dimension an index accepts.
+    public static let maxDimension = 1 << 16
+    /// Largest `efConstruction` / `efSearch` an index accepts.
+    public static let maxEf = 1 << 20
+
     /// Creates an empty index.
     public init(dimension: Int, metric: Metric, parameters: Parameters = Parameters(), capacity: Int = 1024) throws(VectorIndexError) {
-        guard dimension > 0 else { throw .invalidParameter("dimension must be positive") }
+        guard dimension > 0 && dimension <= Self.maxDimension else { throw .invalidParameter("dimension must be between 1 and \(Self.maxDimension)") }
         guard parameters.M >= 2 && parameters.M <= 256 else { throw .invalidParameter("M must be between 2 and 256") }
-        guard parameters.efConstruction >= 1 else { throw .invalidParameter("efConstruction must be positive") }
-        guard parameters.efSearch >= 1 else { throw .invalidParameter("efSearch must be positive") }
+        guard (1...Self.maxEf).contains(parameters.efConstruction) else { throw .invalidParameter("efConstruction must be between 1 and \(Self.maxEf)") }
+        guard (1...Self.maxEf).contains(parameters.efSearch) else { throw .invalidParameter("efSearch must be between 1 and \(Self.maxEf)") }
+        guard capacity >= 0 && capacity <= Int(Int32.max) else { throw .invalidParameter("capacity out of range") }
         self.dimension = dimension
         self.metric = metric
         self.parameters = parameters

@@ -110,12 +110,20 @@ extension HNSWIndex {
         let maxLevel = Int(Int32(bitPattern: u32(56)))
         let randomState = u64(60), pending = u64(68)
         let sectionCount = Int(u32(76))
-        guard dimension >= 1 && dimension <= 1 << 16 else { throw corrupt("dimension \(dimension)") }
-        guard M >= 2 && M <= 256, efConstruction >= 1, efSearch >= 1 else { throw corrupt("parameters out of range") }
+        guard dimension >= 1 && dimension <= HNSWIndex.maxDimension else { throw corrupt("dimension \(dimension)") }
+        guard M >= 2 && M <= 256, (1...HNSWIndex.maxEf).contains(efConstruction), (1...HNSWIndex.maxEf).contains(efSearch) else {
+            throw corrupt("parameters out of range")
+        }
         guard slotCount <= UInt64(Int32.max), liveCount <= slotCount, pending <= slotCount else { throw corrupt("counts out of range") }
         guard sectionCount == sectionKinds.count else { throw corrupt("\(sectionCount) sections") }
         let tableEnd = headerLength + sectionCount * sectionEntryLength
         guard file.count >= tableEnd else { throw .truncated(path: path) }
+        // Before anything is allocated for the slots: the file must be large enough to hold them
+        // (labels, levels, flags, vectors and level-0 links per slot), so a header that claims
+        // more slots than the file has is refused instead of sizing a huge allocation.
+        let bytesPerSlot = 8 + 1 + 1 + dimension * 4 + (1 + 2 * M) * 4
+        let (slotBytes, overflow) = Int(slotCount).multipliedReportingOverflow(by: bytesPerSlot)
+        guard !overflow, slotBytes <= file.count - tableEnd else { throw .truncated(path: path) }
 
         let n = Int(slotCount)
         let index: HNSWIndex

@@ -7,8 +7,15 @@ public indirect enum DocumentFilter: Sendable, Equatable {
     case and([DocumentFilter])
     case or([DocumentFilter])
 
-    /// Parses a `where_document` object.
-    public static func parse(_ json: JSONValue) throws(StoreError) -> DocumentFilter {
+    /// Parses a `where_document` object (a filter beyond `limits` is an error).
+    public static func parse(_ json: JSONValue, limits: FilterLimits = FilterLimits()) throws(StoreError) -> DocumentFilter {
+        var budget = FilterLimits.Budget(limits)
+        return try parse(json, depth: 0, budget: &budget)
+    }
+
+    private static func parse(_ json: JSONValue, depth: Int, budget: inout FilterLimits.Budget) throws(StoreError) -> DocumentFilter {
+        try budget.enter(depth: depth, name: "where_document")
+        try budget.term("where_document")
         guard case let .object(object) = json else {
             throw .invalidFilter("where_document must be an object, not \(json.typeName)")
         }
@@ -27,7 +34,7 @@ public indirect enum DocumentFilter: Sendable, Equatable {
                 throw .invalidFilter("\(name) takes a non-empty list of filters")
             }
             var children: [DocumentFilter] = []
-            for item in items { children.append(try parse(item)) }
+            for item in items { children.append(try parse(item, depth: depth + 1, budget: &budget)) }
             return name == "$and" ? .and(children) : .or(children)
         default:
             throw .invalidFilter("unknown where_document operator '\(name)'")

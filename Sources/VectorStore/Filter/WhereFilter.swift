@@ -15,8 +15,15 @@ public indirect enum WhereFilter: Sendable, Equatable {
         case eq = "$eq", ne = "$ne", gt = "$gt", gte = "$gte", lt = "$lt", lte = "$lte"
     }
 
-    /// Parses a `where` object. Unknown operators, wrong operand types and empty lists are errors.
-    public static func parse(_ json: JSONValue) throws(StoreError) -> WhereFilter {
+    /// Parses a `where` object. Unknown operators, wrong operand types, empty lists and filters
+    /// beyond `limits` are errors.
+    public static func parse(_ json: JSONValue, limits: FilterLimits = FilterLimits()) throws(StoreError) -> WhereFilter {
+        var budget = FilterLimits.Budget(limits)
+        return try parse(json, depth: 0, budget: &budget)
+    }
+
+    private static func parse(_ json: JSONValue, depth: Int, budget: inout FilterLimits.Budget) throws(StoreError) -> WhereFilter {
+        try budget.enter(depth: depth, name: "where")
         guard case let .object(object) = json else {
             throw .invalidFilter("where must be an object, not \(json.typeName)")
         }
@@ -30,17 +37,18 @@ public indirect enum WhereFilter: Sendable, Equatable {
                     throw .invalidFilter("\(key) takes a non-empty list of filters")
                 }
                 var children: [WhereFilter] = []
-                for item in items { children.append(try parse(item)) }
+                for item in items { children.append(try parse(item, depth: depth + 1, budget: &budget)) }
                 parts.append(key == "$and" ? .and(children) : .or(children))
             default:
                 guard !key.hasPrefix("$") else { throw .invalidFilter("unknown operator '\(key)'") }
-                parts.append(try parseField(key, value))
+                parts.append(try parseField(key, value, budget: &budget))
             }
         }
         return parts.count == 1 ? parts[0] : .and(parts)
     }
 
-    private static func parseField(_ key: String, _ value: JSONValue) throws(StoreError) -> WhereFilter {
+    private static func parseField(_ key: String, _ value: JSONValue, budget: inout FilterLimits.Budget) throws(StoreError) -> WhereFilter {
+        try budget.term("where")
         guard case let .object(operators) = value else {
             return .compare(key: key, op: .eq, value: try operand(value, key: key, op: "$eq"))
         }
@@ -61,6 +69,7 @@ public indirect enum WhereFilter: Sendable, Equatable {
                 guard case let .array(items) = operandJSON, !items.isEmpty else {
                     throw .invalidFilter("'\(key)': \(name) takes a non-empty list")
                 }
+                try budget.values(items.count, name: "where")
                 var values: [MetadataValue] = []
                 for item in items { values.append(try operand(item, key: key, op: name)) }
                 parts.append(.membership(key: key, negated: name == "$nin", values: values))

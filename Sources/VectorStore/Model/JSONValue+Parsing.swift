@@ -11,10 +11,12 @@ extension JSONValue {
 
     /// Parses RFC 8259 JSON. Unlike Foundation's decoders it keeps the literal's kind of a number:
     /// `1` is an integer and `1.0` a float (Chroma metadata distinguishes them). Nesting is
-    /// limited to `maxDepth` so hostile input cannot exhaust the stack.
-    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = 128) throws(SyntaxError) -> JSONValue {
+    /// limited to `maxDepth` so hostile input cannot exhaust the stack. Strings must be valid
+    /// UTF-8 (nothing is replaced); with `rejectingNUL`, a string holding U+0000 is an error too
+    /// (the service refuses NUL in all text rather than store it cut short).
+    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = 128, rejectingNUL: Bool = false) throws(SyntaxError) -> JSONValue {
         let array = Array(bytes)
-        var parser = JSONParser(bytes: array, maxDepth: maxDepth)
+        var parser = JSONParser(bytes: array, maxDepth: maxDepth, rejectingNUL: rejectingNUL)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -26,11 +28,21 @@ extension JSONValue {
 private struct JSONParser {
     let bytes: [UInt8]
     let maxDepth: Int
+    let rejectingNUL: Bool
     var position = 0
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    init(bytes: [UInt8], maxDepth: Int, rejectingNUL: Bool) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.rejectingNUL = rejectingNUL
+    }
+
+    /// The bytes as a string, refusing malformed UTF-8 (never replaced by U+FFFD).
+    func text(_ utf8: some Collection<UInt8>, at offset: Int) throws(JSONValue.SyntaxError) -> String {
+        guard let text = String(validating: utf8, as: UTF8.self) else {
+            throw JSONValue.SyntaxError(offset: offset, reason: "string is not valid UTF-8")
+        }
+        return text
     }
 
     func error(_ reason: String) -> JSONValue.SyntaxError { .init(offset: position, reason: reason) }
@@ -161,7 +173,7 @@ private struct JSONParser {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: bytes[start..<position], as: UTF8.self)
+                let text = try text(bytes[start..<position], at: start)
                 position += 1
                 return text
             }
@@ -175,7 +187,7 @@ private struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                return String(decoding: scalars, as: UTF8.self)
+                return try text(scalars, at: start)
             case UInt8(ascii: "\\"):
                 position += 1
                 guard position < bytes.count else { throw error("unexpected end of input in a string") }
@@ -205,6 +217,7 @@ private struct JSONParser {
                         throw error("unpaired surrogate")
                     }
                     guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
+                    if code == 0, rejectingNUL { throw error("strings must not contain the NUL character (\\u0000)") }
                     scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default:
                     throw error("invalid escape")

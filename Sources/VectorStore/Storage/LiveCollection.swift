@@ -87,11 +87,25 @@ final class LiveCollection: @unchecked Sendable {
         }.sorted { $0.0 > $1.0 }
     }
 
+    /// Removes temporary files left by saves that a crash or kill interrupted
+    /// (`.index-<seq>.hnsw.<pid>.<random>.tmp`). Called on open, before anything of this process
+    /// saves into the directory. Returns how many were removed.
+    @discardableResult
+    func removeStaleTemporaryFiles() -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var removed = 0
+        for name in names where name.hasPrefix("." + Self.filePrefix) && name.hasSuffix(".tmp") {
+            if unlink((directory as NSString).appendingPathComponent(name)) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
     /// Loads the newest index file that reads and matches the collection, catches it up with
     /// SQLite (records and deletions after its sequence number), and rebuilds from SQLite when no
     /// file is usable or the result disagrees with SQLite. Returns what happened, for the log.
     @discardableResult
     func recover(pool: DatabasePool) throws(StoreError) -> String {
+        removeStaleTemporaryFiles()
         let (dbSeq, recordCount): (Int64, Int) = try Store.database {
             try pool.read { db in
                 let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM collections WHERE id = ?", arguments: [rowID]) ?? 0

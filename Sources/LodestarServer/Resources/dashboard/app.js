@@ -253,7 +253,14 @@
     $("disconnect").addEventListener("click", signOut);
     let config = {};
     try { config = await (await fetch("/dashboard/config.json")).json(); } catch (_) { /* no demo */ }
-    $("token").value = localStorage.getItem("lodestar.token") || config.demo_token || "";
+    // A sign-in link (/#token=...) carries the token in the fragment, which never reaches a server
+    // or its logs; it is taken once and removed from the address bar and history.
+    const fromLink = new URLSearchParams(location.hash.slice(1)).get("token");
+    if (fromLink) {
+      localStorage.setItem("lodestar.token", fromLink);
+      history.replaceState(null, "", location.pathname + location.search);
+    }
+    $("token").value = fromLink || localStorage.getItem("lodestar.token") || "";
     $("class-id").value = localStorage.getItem("lodestar.class") || config.demo_class || "class_001";
     if ($("token").value) signIn();
   }
