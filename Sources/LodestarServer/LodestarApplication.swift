@@ -111,14 +111,7 @@ public enum LodestarApplication {
         }
         let broker = try PostgresBroker(url: url, retention: configuration.replayEvents, logger: logger)
         try await broker.start()
-        logger.info("event broker: PostgreSQL", metadata: ["url": .string(redacted(url))])
+        logger.info("event broker: PostgreSQL", metadata: ["url": .string((try? PostgresURL(url).description) ?? PostgresURL.redacted(url))])
         return (broker, "postgres", [broker])
-    }
-
-    /// The URL without its password, for logs.
-    static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? url
     }
 }

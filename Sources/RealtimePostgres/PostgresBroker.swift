@@ -17,16 +17,10 @@ public final class PostgresBroker: EventBroker, Service {
     private let state = LockedState()
     static let notifyChannel = "lodestar_events"
 
-    /// Connects to `url` (`postgres://user:password@host:port/database`); call `start()` next.
+    /// Connects to `url` (`postgres://user:password@host:port/database[?sslmode=...&sslrootcert=...]`,
+    /// see `PostgresURL` for TLS); call `start()` next.
     public init(url: String, retention: Int = 1_000, logger: Logger) throws(BrokerError) {
-        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
-              let host = components.host, !host.isEmpty else {
-            throw .invalidConfiguration("expected postgres://user:password@host:port/database, got \(url)")
-        }
-        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        let configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: database.isEmpty ? nil : database, tls: .disable)
+        let configuration = try PostgresURL(url).clientConfiguration()
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.hub = EventHub(retention: retention)
         self.retention = max(1, retention)

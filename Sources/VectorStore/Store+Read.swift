@@ -68,9 +68,6 @@ extension Store {
     public func query(_ name: String, _ request: QueryRequest) async throws -> QueryResult {
         let live = try live(name)
         guard request.nResults >= 1 else { throw StoreError.invalidArgument("n_results must be at least 1") }
-        guard request.nResults <= limits.maxResults else {
-            throw StoreError.invalidArgument("n_results must be at most \(limits.maxResults), got \(request.nResults)")
-        }
         if let ef = request.ef, !(1...10_000).contains(ef) { throw StoreError.invalidArgument("ef must be between 1 and 10000") }
         let vectors: [[Float]]
         switch request.queries {
@@ -113,8 +110,12 @@ extension Store {
                 hits.append([])
                 continue
             }
-            // More results than records cannot be returned: bound k (and so ef) by the count.
+            // More results than records cannot be returned: bound k (and so ef) by the count. What
+            // remains must be within the limit (n_results beyond the collection is not an error).
             let k = min(request.nResults, max(index.count, 1))
+            guard k <= limits.maxResults else {
+                throw .invalidArgument("n_results must be at most \(limits.maxResults) (or the collection's count), got \(request.nResults)")
+            }
             do {
                 hits.append(try index.search(vector, k: k, ef: max(request.ef ?? live.hnsw.efSearch, k),
                                              filter: allowed.map { .allowed($0) }))

@@ -10,7 +10,7 @@ public struct StoreLimits: Sendable, Equatable {
     public var maxQueries: Int
     /// Largest embedding dimension a collection accepts.
     public var maxDimension: Int
-    /// Largest `n_results`.
+    /// Most results per query (`n_results` beyond a collection's count is read as its count).
     public var maxResults: Int
     /// Bounds on `where` / `where_document` filters.
     public var filter: FilterLimits

@@ -110,7 +110,8 @@ struct Embed: ParsableCommand {
     static func encode(_ vector: [Float], format: Format) -> Data {
         switch format {
         case .jsonl:
-            return Data(("{\"embedding\":[" + vector.map { "\($0)" }.joined(separator: ",") + "]}\n").utf8)
+            // JSON has no NaN or infinity: such a value (never from valid weights) is written null.
+            return Data(("{\"embedding\":[" + vector.map { $0.isFinite ? "\($0)" : "null" }.joined(separator: ",") + "]}\n").utf8)
         case .fvecs:
             var data = Data(capacity: 4 + 4 * vector.count)
             withUnsafeBytes(of: Int32(vector.count).littleEndian) { data.append(contentsOf: $0) }

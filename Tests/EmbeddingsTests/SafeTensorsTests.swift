@@ -52,15 +52,49 @@ import Testing
         ]))
         let file = try SafeTensorsFile(path: path)
         #expect(try file.floats("a", shape: [2, 2]) == [1, 2, 3, 4.5])
-        let halves = try file.floats("h")
+        // The widening itself (every value, the infinity too); a tensor holding an infinity is refused.
+        let halves = stride(from: 0, to: f16.count, by: 2).map { SafeTensorsFile.halfToFloat(UInt16(f16[$0]) | UInt16(f16[$0 + 1]) << 8) }
         #expect(halves[0] == 1 && halves[1] == -2 && halves[2] == .infinity)
         #expect(halves[3] == Float(sign: .plus, exponent: -24, significand: 1))
+        #expect(throws: SafeTensorsError.nonFinite(tensor: "h", index: 2)) { try file.floats("h") }
         #expect(try file.floats("b") == [1, -3])
         #expect(throws: SafeTensorsError.unsupportedDType(tensor: "i", dtype: "I64")) { try file.floats("i") }
         #expect(throws: SafeTensorsError.missingTensor("nope")) { try file.floats("nope") }
         #expect(throws: SafeTensorsError.shapeMismatch(tensor: "a", expected: [4], actual: [2, 2])) {
             try file.floats("a", shape: [4])
         }
+    }
+
+    /// A header length one byte short of the JSON's padded end still parses as JSON, and would
+    /// shift every tensor by a byte (the probe loaded NaN that way); one byte long, the first data
+    /// byte joins the header. Both are refused, as is a hole between tensors.
+    @Test func headerLengthsThatDoNotTileTheDataAreRefused() throws {
+        let entries: [(String, String, [Int], [UInt8])] = [("a", "F32", [2], Self.floatBytes([1, 2])), ("b", "F32", [1], Self.floatBytes([3]))]
+        let good = Self.makeFile(entries, header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}    "#)
+        #expect(try Self.openError(good) == nil)
+        for delta in [-1, 1, -4, 4] {
+            var bytes = good
+            let length = UInt64(Int(bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }) + delta)
+            withUnsafeBytes(of: length.littleEndian) { for i in 0..<8 { bytes[i] = $0[i] } }
+            let error = try Self.openError(bytes)
+            #expect(error != nil, "header length off by \(delta) was accepted")
+        }
+        let hole = Self.makeFile([], header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#) + [UInt8](repeating: 0, count: 8)
+        guard case .invalidOffsets? = try Self.openError(hole) else { Issue.record("a hole in the data was accepted"); return }
+        let tail = Self.makeFile([("a", "F32", [1], Self.floatBytes([1]))]) + [0, 0, 0, 0]
+        guard case .invalidHeader? = try Self.openError(tail) else { Issue.record("unused bytes after the tensors were accepted"); return }
+    }
+
+    @Test func nonFiniteWeightsAreRefused() throws {
+        for (value, index) in [(Float.nan, 1), (.infinity, 0), (-.infinity, 2)] {
+            var values: [Float] = [1, 2, 3]
+            values[index] = value
+            let path = try Self.write(Self.makeFile([("w", "F32", [3], Self.floatBytes(values))]))
+            #expect(throws: SafeTensorsError.nonFinite(tensor: "w", index: index)) { try SafeTensorsFile(path: path).floats("w") }
+        }
+        let bf16NaN: [UInt8] = [0x80, 0x3F, 0xC0, 0x7F]  // 1, NaN
+        let path = try Self.write(Self.makeFile([("b", "BF16", [2], bf16NaN)]))
+        #expect(throws: SafeTensorsError.nonFinite(tensor: "b", index: 1)) { try SafeTensorsFile(path: path).floats("b") }
     }
 
     @Test func truncatedFilesAreTypedErrors() throws {

@@ -166,4 +166,78 @@ import VectorStore
         }
         print("simulation: worst share of recommendations on unmastered concepts = \(worst)")
     }
+
+    /// A student with hundreds of completed items still gets paths (the engine's own exclusion
+    /// filter once compiled to one SQL term per item, past SQLite's depth limit at ~500), and none
+    /// of the completed items is recommended.
+    @Test func pathsScaleWithCompletedItems() async throws {
+        let world = try World()
+        defer { world.cleanup() }
+        let extra = (0..<620).map { i in
+            #"{"record":"content","id":"x\#(i)","title":"Fraction drill \#(i)","text":"Fraction drill number \#(i): shade parts of a whole.","concept_ids":["a"],"kind":"exercise","difficulty":\#(1 + i % 5)}"#
+        }
+        _ = try await world.engine.importJSONL(jsonl(smallCurriculum + extra))
+        let completed = (0..<600).map { "x\($0)" } + ["a1", "a2"]
+        try await world.engine.complete(studentID: "s1", contentIDs: completed)
+        let path = try await world.engine.learningPath(studentID: "s1", maxItems: 8)
+        let recommended = path.recommendations.map(\.itemID)
+        #expect(!recommended.isEmpty)
+        #expect(Set(recommended).isDisjoint(with: Set(completed)))
+    }
+}
+
+/// The import's cycle check: iterative (no recursion for chains of any length), linear, and
+/// exact against a brute-force reference on random graphs.
+@Suite struct PrerequisiteCycleTests {
+    @Test func longChainsAndLongCyclesNeedNoRecursion() {
+        let n = 200_000
+        var chain: [String: [String]] = [:]
+        for i in 0..<n { chain["c\(i)"] = i == 0 ? [] : ["c\(i - 1)"] }
+        #expect(LearningEngine.conceptsOnCycles(chain).isEmpty)
+        chain["c0"] = ["c\(n - 1)"]
+        #expect(LearningEngine.conceptsOnCycles(chain).count == n)
+    }
+
+    @Test func matchesReachabilityOnRandomGraphs() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<300 {
+            let count = 1 + next(12)
+            var graph: [String: [String]] = [:]
+            for i in 0..<count {
+                graph["n\(i)"] = (0..<next(3)).map { _ in next(5) == 0 ? "unknown" : "n\(next(count))" }
+            }
+            // Reference: a concept lies on a cycle iff it reaches itself in one or more steps.
+            var expected = Set<String>()
+            for start in graph.keys {
+                var seen = Set<String>(), frontier = graph[start] ?? []
+                while let node = frontier.popLast() {
+                    if node == start { expected.insert(start); break }
+                    if graph[node] != nil, seen.insert(node).inserted { frontier += graph[node] ?? [] }
+                }
+            }
+            #expect(LearningEngine.conceptsOnCycles(graph) == expected, "\(graph)")
+        }
+    }
+
+    @Test func aTwentyThousandLongChainImportsAndACycleInItIsFound() async throws {
+        let world = try World()
+        defer { world.cleanup() }
+        let n = 20_000
+        var lines = (0..<n).map { i in
+            #"{"record":"concept","id":"k\#(i)","name":"K\#(i)","description":"step \#(i)","prerequisites":[\#(i == 0 ? "" : "\"k\(i - 1)\"")]}"#
+        }
+        lines[0] = #"{"record":"concept","id":"k0","name":"K0","description":"step 0","prerequisites":["k\#(n - 1)"]}"#
+        do {
+            _ = try await world.engine.importJSONL(jsonl(lines))
+            Issue.record("a 20,000-long cycle was accepted")
+        } catch {
+            guard case let .importFailed(problems) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(problems.count == n && problems.allSatisfy { $0.message.contains("cycle") })
+        }
+        #expect(world.engine.isEmpty)
+    }
 }

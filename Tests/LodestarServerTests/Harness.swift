@@ -42,22 +42,27 @@ struct Harness {
     static let secret = "test-secret-0123456789abcdef-0123456789"
 
     init(maxBodyBytes: Int = 1 << 20, sockets: SocketSettings = SocketSettings(), retention: Int = 1_000,
-         httpIdleTimeout: Duration? = .seconds(60)) async throws {
+         httpIdleTimeout: Duration? = .seconds(60), requestTimeout: Duration? = .seconds(60), maxConnections: Int = 16_384,
+         storeLimits: StoreLimits = StoreLimits(), acceptsDemoTokens: Bool = false) async throws {
         directory = NSTemporaryDirectory() + "lodestar-server-\(UUID().uuidString)"
         let embedder = try #require(Engine.embedder, "model missing: run bash models/fetch.sh")
-        store = try Store(directory: directory, embedder: embedder)
+        store = try Store(directory: directory, embedder: embedder, limits: storeLimits)
         let hub = EventHub(retention: retention)
         self.hub = hub
         let learning = try LearningEngine(store: store, publisher: hub)
         self.learning = learning
-        authority = try await TokenAuthority(secret: Self.secret)
+        authority = try await TokenAuthority(secret: Self.secret, revocations: TokenRevocations(directory: directory, recheckInterval: 0),
+                                             acceptsDemoTokens: acceptsDemoTokens)
         let gateway = await SocketGateway(settings: sockets, broker: hub, authority: authority,
                                           classOfStudent: { id in try? learning.student(id).classID })
         self.gateway = gateway
         let router = LodestarApplication.makeRouter(store: store, learning: learning, authority: authority, metrics: metrics,
                                                     maxBodyBytes: maxBodyBytes, gateway: gateway)
-        app = Application(router: router, server: HTTPServerBuilder { responder in WebSocketHTTPChannel(responder: responder, gateway: gateway,
-                                                                                                          idleTimeout: httpIdleTimeout) })
+        let connections = ConnectionLimiter(limit: maxConnections)
+        app = Application(router: router, server: HTTPServerBuilder { responder in
+            WebSocketHTTPChannel(responder: responder, gateway: gateway, idleTimeout: httpIdleTimeout, requestTimeout: requestTimeout,
+                                 connections: connections)
+        })
     }
 
     func cleanup() { try? FileManager.default.removeItem(atPath: directory) }

@@ -276,6 +276,21 @@ final class PlainSocket: @unchecked Sendable {
         return count > 0 ? String(decoding: chunk[..<count], as: UTF8.self) : nil
     }
 
+    /// `read(timeout:)` off the concurrency pool (a blocking read on a cooperative thread can
+    /// starve the very server it waits for).
+    func answer(timeout: Double) async -> String? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.read(timeout: timeout)) }
+        }
+    }
+
+    /// `waitForEnd(timeout:)` off the concurrency pool.
+    func ends(within timeout: Double) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.waitForEnd(timeout: timeout)) }
+        }
+    }
+
     /// Whether the server ends the connection within `timeout` seconds (data before the end is
     /// skipped).
     func waitForEnd(timeout: Double) -> Bool {

@@ -54,6 +54,45 @@ import Testing
         }
     }
 
+    /// A header whose checksum was recomputed after its counts were forged: huge slot counts and
+    /// search parameters are refused before anything is allocated for them (the probe's 2^31−1
+    /// slots, or efSearch 2^32−1, aborted the process).
+    @Test func forgedHeaderCountsAreRefusedBeforeAllocating() throws {
+        let (index, _) = try Self.sample(count: 50, dimension: 8)
+        let path = TestData.temporaryPath("forged.hnsw")
+        try index.save(to: path)
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let forged = TestData.temporaryPath("forged-header.hnsw")
+        func forge(_ edit: (inout [UInt8]) -> Void) throws -> VectorIndexError? {
+            var bytes = original
+            edit(&bytes)
+            let checksum = bytes.withUnsafeBytes { Checksum.of(UnsafeRawBufferPointer(rebasing: $0[0..<96])) }
+            withUnsafeBytes(of: checksum.littleEndian) { for i in 0..<8 { bytes[96 + i] = $0[i] } }
+            try Data(bytes).write(to: URL(fileURLWithPath: forged))
+            do {
+                _ = try HNSWIndex.load(from: forged)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        func put<T: FixedWidthInteger>(_ value: T, at offset: Int, in bytes: inout [UInt8]) {
+            withUnsafeBytes(of: value.littleEndian) { for i in 0..<$0.count { bytes[offset + i] = $0[i] } }
+        }
+        for slots in [UInt64(Int32.max), 51, 1 << 40, UInt64.max] {
+            #expect(try forge { put(slots, at: 36, in: &$0) } != nil, "slot count \(slots)")
+        }
+        for ef in [UInt32.max, UInt32(HNSWIndex.maxEf + 1)] {
+            #expect(try forge { put(ef, at: 32, in: &$0) } != nil, "efSearch \(ef)")
+            #expect(try forge { put(ef, at: 28, in: &$0) } != nil, "efConstruction \(ef)")
+        }
+        #expect(try forge { put(UInt32.max, at: 20, in: &$0) } != nil, "dimension")
+        #expect(try forge { _ in } == nil, "the unforged file must load")
+        #expect(throws: VectorIndexError.self) {
+            try HNSWIndex(dimension: 8, metric: .l2, parameters: .init(efSearch: Int(UInt32.max)))
+        }
+    }
+
     @Test func truncationsAreDetected() throws {
         let (index, _) = try Self.sample(count: 200, dimension: 8)
         let path = TestData.temporaryPath("cut.hnsw")

@@ -147,6 +147,13 @@ import VectorIndex
             .membership(key: "b", negated: false, values: [.bool(false)]),
         ]
         var filters = leaves
+        // Long lists (bound as JSON arrays, mixed kinds) and a long $or (a balanced tree in SQL;
+        // as a chain, 991 children passed SQLite's expression depth limit of 1,000).
+        filters.append(.membership(key: "i", negated: false, values: (0..<40).map { .int(Int64($0 * 2)) } + [.double(3), .string("beta"), .bool(true)]))
+        filters.append(.membership(key: "s", negated: true, values: words.prefix(2).map { .string($0) } + (0..<600).map { .string("w\($0)") }))
+        filters.append(.membership(key: "f", negated: false, values: (0..<30).map { .double(Double($0) / 2) } + [.int(3)]))
+        filters.append(.membership(key: "b", negated: false, values: Array(repeating: .bool(true), count: 20)))
+        filters.append(.or((0..<991).map { .compare(key: "i", op: .eq, value: .int(Int64($0 % 12))) }))
         filters.append(.and([leaves[2], leaves[7]]))
         filters.append(.or([leaves[0], leaves[9], .and([leaves[14], leaves[15]])]))
         let documentFilters: [DocumentFilter?] = [nil, .contains("beta"), .notContains("alpha"),
@@ -200,4 +207,84 @@ import VectorIndex
     }
 
     private func l2(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+
+    /// Text is stored byte-exact or refused: a NUL would be cut by SQLite's C-string binding (the
+    /// probe stored "x\0alpha" as "x", and deleting "x\0zzz" deleted "x"), so it is refused.
+    /// Requests beyond the store's limits are refused too; neither changes anything stored.
+    @Test func nulTextAndOversizedRequestsStoreNothing() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let limits = StoreLimits(maxBatchSize: 4, maxQueries: 2, maxDimension: 8, maxResults: 5, filter: FilterLimits(maxTerms: 3, maxDepth: 2, maxValues: 5))
+        let store = try Store(directory: dir.path, embedder: HashingEmbedder(), limits: limits)
+        _ = try store.createCollection(CollectionSpec(name: "n"))
+        _ = try await store.add("n", RecordBatch(ids: ["x", "y"], documents: ["plain text", "more text"], metadatas: [["k": .string("v")], nil]))
+        func refused(_ what: String, _ body: () async throws -> Void) async {
+            do {
+                try await body()
+                Issue.record("\(what) was accepted")
+            } catch let error as StoreError {
+                switch error {
+                case .invalidArgument, .invalidFilter: break
+                default: Issue.record("\(what): unexpected \(error)")
+                }
+            } catch {
+                Issue.record("\(what): unexpected \(error)")
+            }
+        }
+        await refused("a NUL in an id") { _ = try await store.add("n", RecordBatch(ids: ["x\u{0}alpha"], documents: ["d"])) }
+        await refused("a NUL in a document") { _ = try await store.upsert("n", RecordBatch(ids: ["x"], documents: ["a\u{0}b"])) }
+        await refused("a NUL in a metadata key") { _ = try await store.update("n", RecordBatch(ids: ["x"], metadatas: [["a\u{0}b": .int(1)]])) }
+        await refused("a NUL in a metadata value") { _ = try await store.update("n", RecordBatch(ids: ["x"], metadatas: [["k": .string("v\u{0}w")]])) }
+        await refused("a NUL in a deleted id") { _ = try await store.delete("n", ids: ["x\u{0}zzz"]) }
+        await refused("a NUL in a read id") { _ = try store.get("n", GetRequest(ids: ["x\u{0}"])) }
+        await refused("a NUL in a query text") { _ = try await store.query("n", QueryRequest(queries: .texts(["a\u{0}"]), nResults: 1)) }
+        await refused("too many records") { _ = try await store.add("n", RecordBatch(ids: ["1", "2", "3", "4", "5"], documents: Array(repeating: "d", count: 5))) }
+        await refused("too many ids to read") { _ = try store.get("n", GetRequest(ids: ["1", "2", "3", "4", "5"])) }
+        await refused("too many ids to delete") { _ = try await store.delete("n", ids: ["1", "2", "3", "4", "5"]) }
+        await refused("too many queries") { _ = try await store.query("n", QueryRequest(queries: .texts(["a", "b", "c"]), nResults: 1)) }
+        #expect(try await store.query("n", QueryRequest(queries: .texts(["a"]), nResults: 1_000_000)).ids[0].count == 2)
+        _ = try await store.add("n", RecordBatch(ids: ["3", "4", "5", "6"], documents: ["c", "d", "e", "f"]))
+        await refused("too many results") { _ = try await store.query("n", QueryRequest(queries: .texts(["a"]), nResults: 6)) }
+        _ = try await store.delete("n", ids: ["3", "4", "5", "6"])
+        _ = try store.createCollection(CollectionSpec(name: "wide"))
+        await refused("too wide an embedding") {
+            _ = try await store.add("wide", RecordBatch(ids: ["w"], embeddings: [[Float](repeating: 1, count: 9)]))
+        }
+        await refused("too wide an embedding") {
+            _ = try await store.add("wide", RecordBatch(ids: ["w"], embeddings: [[Float](repeating: 1, count: 15_000_000)]))
+        }
+        await refused("too many conditions") { _ = try WhereFilter.parse(["a": 1, "b": 2, "c": 3, "d": 4], limits: limits.filter) }
+        await refused("too deep") { _ = try WhereFilter.parse(["$and": [["$and": [["$and": [["a": 1]]]]]]], limits: limits.filter) }
+        await refused("too many values") { _ = try WhereFilter.parse(["a": ["$in": [1, 2, 3, 4, 5, 6]]], limits: limits.filter) }
+        await refused("too many document conditions") {
+            _ = try DocumentFilter.parse(["$or": [["$contains": "a"], ["$contains": "b"], ["$contains": "c"]]], limits: limits.filter)
+        }
+        #expect(try WhereFilter.parse(["a": ["$in": [1, 2, 3, 4, 5]]], limits: limits.filter) == .membership(key: "a", negated: false, values: [.int(1), .int(2), .int(3), .int(4), .int(5)]))
+        let all = try store.get("n", GetRequest(include: [.documents, .metadatas]))
+        #expect(all.ids == ["x", "y"])
+        #expect(all.documents == ["plain text", "more text"])
+        #expect(all.metadatas?.first??["k"] == .string("v"))
+        #expect(try store.count("wide") == 0)
+    }
+
+    /// A kill during an index save leaves its temporary file behind; the next open removes it.
+    @Test func staleTemporaryIndexFilesAreRemovedOnOpen() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        var collectionDirectory = ""
+        do {
+            let store = try Store(directory: dir.path, embedder: HashingEmbedder())
+            _ = try store.createCollection(CollectionSpec(name: "t"))
+            _ = try await store.add("t", RecordBatch(ids: ["a"], documents: ["text"]))
+            try await store.saveIndexes()
+            let collections = dir.path + "/collections"
+            collectionDirectory = collections + "/" + (try FileManager.default.contentsOfDirectory(atPath: collections)[0])
+        }
+        let stale = collectionDirectory + "/.index-00000000000000000007.hnsw.4242.123456.tmp"
+        try Data(repeating: 7, count: 4096).write(to: URL(fileURLWithPath: stale))
+        let store = try Store(directory: dir.path, embedder: HashingEmbedder())
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(try store.count("t") == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: collectionDirectory).allSatisfy { !$0.hasSuffix(".tmp") })
+    }
 }

@@ -113,6 +113,44 @@ import Glibc
         #expect(Int(String(decoding: count, as: UTF8.self)) ?? 0 >= 200)
     }
 
+    /// `lodestar token revoke` (by token, by id, or all) takes effect in a running server within
+    /// about a second, and survives its restart.
+    @Test func revokedTokensAreRefusedByARunningServer() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try Server(dataDirectory: directory)
+        defer { _ = server.stop() }
+        func issue() throws -> String {
+            try CLITests.run(["token", "--role", "admin", "--jwt-secret", Self.secret]).text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func status(_ token: String) async throws -> Int {
+            try await Self.request(server.port, "GET", "/api/v1/collections", token: token).0
+        }
+        func eventually(_ token: String, _ expected: Int) async throws -> Bool {
+            for _ in 0..<30 {
+                if try await status(token) == expected { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+        let (first, second, third) = (try issue(), try issue(), try issue())
+        #expect(try await status(first) == 200)
+        #expect(try await status(second) == 200)
+        let revoke = try CLITests.run(["token", "revoke", "--token", first, "--data-dir", directory, "--jwt-secret", Self.secret])
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        #expect(try await eventually(first, 401))
+        #expect(try await status(second) == 200)
+        let bad = try CLITests.run(["token", "revoke", "--data-dir", directory])
+        #expect(bad.status != 0 && bad.stderr.contains("--all"))
+        let forged = try CLITests.run(["token", "revoke", "--token", "x.y.z", "--data-dir", directory, "--jwt-secret", Self.secret])
+        #expect(forged.status != 0)
+        #expect(try CLITests.run(["token", "revoke", "--all", "--data-dir", directory]).status == 0)
+        #expect(try await eventually(second, 401))
+        #expect(try await status(third) == 401)
+        let fresh = try issue()
+        #expect(try await status(fresh) == 200)
+    }
+
     @Test func tokenCommandValidatesItsArguments() throws {
         let teacher = try CLITests.run(["token", "--role", "teacher", "--jwt-secret", Self.secret])
         #expect(teacher.status != 0 && teacher.stderr.contains("--class"))

@@ -15,6 +15,8 @@ public enum SafeTensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     case missingTensor(String)
     /// A tensor has a different shape from the one the configuration implies.
     case shapeMismatch(tensor: String, expected: [Int], actual: [Int])
+    /// A tensor holds NaN or an infinity (at element `index`).
+    case nonFinite(tensor: String, index: Int)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum SafeTensorsError: Error, Equatable, Sendable, CustomStringConvertibl
             return "tensor \(name) is missing from the weights file"
         case let .shapeMismatch(tensor, expected, actual):
             return "tensor \(tensor) has shape \(actual), expected \(expected)"
+        case let .nonFinite(tensor, index):
+            return "tensor \(tensor) holds a NaN or infinite value (element \(index)): the weights are damaged"
         }
     }
 }

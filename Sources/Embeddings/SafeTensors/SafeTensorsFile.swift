@@ -98,10 +98,19 @@ public final class SafeTensorsFile: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    /// The tensor's elements as `Float` (F16 and BF16 are widened; F32 is copied as is).
+    /// The tensor's elements as `Float` (F16 and BF16 are widened; F32 is copied as is). A tensor
+    /// holding NaN or an infinity is refused (`nonFinite`): such weights make every embedding NaN.
     ///
     /// - Parameter shape: when given, the tensor must have exactly this shape.
     public func floats(_ name: String, shape expected: [Int]? = nil) throws(SafeTensorsError) -> [Float] {
+        let values = try rawFloats(name, shape: expected)
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFinite(tensor: name, index: index)
+        }
+        return values
+    }
+
+    private func rawFloats(_ name: String, shape expected: [Int]?) throws(SafeTensorsError) -> [Float] {
         guard let info = tensors[name] else { throw .missingTensor(name) }
         if let expected, expected != info.shape {
             throw .shapeMismatch(tensor: name, expected: expected, actual: info.shape)
@@ -224,10 +233,23 @@ public final class SafeTensorsFile: @unchecked Sendable {
                 throw .truncated(path: path, expectedBytes: info.end, actualBytes: dataSize)
             }
         }
-        // Byte ranges must not overlap.
+        // Byte ranges must not overlap, and (as the format requires, and the reference reader
+        // checks) they must tile the data section exactly: a hole or unused bytes at the end mean
+        // the header length or an offset is wrong — a header length off by one would otherwise
+        // shift every tensor by a byte and load garbage.
         let sorted = tensors.values.filter { $0.end > $0.begin }.sorted { $0.begin < $1.begin }
         for (previous, next) in zip(sorted, sorted.dropFirst()) where next.begin < previous.end {
             throw .invalidOffsets(tensor: next.name, reason: "overlaps \(previous.name)")
+        }
+        var covered: UInt64 = 0
+        for info in sorted {
+            guard info.begin == covered else {
+                throw .invalidOffsets(tensor: info.name, reason: "starts at \(info.begin), the previous tensor ends at \(covered) (a hole in the data)")
+            }
+            covered = info.end
+        }
+        guard covered == dataSize else {
+            throw .invalidHeader(path: path, reason: "the tensors cover \(covered) bytes of a \(dataSize)-byte data section (wrong header length?)")
         }
     }
 
