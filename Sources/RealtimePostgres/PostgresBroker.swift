@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
 import Realtime
 import ServiceLifecycle
@@ -13,6 +14,7 @@ public final class PostgresBroker: EventBroker, Service {
     private let client: PostgresClient
     private let hub: EventHub
     private let retention: Int
+    private let url: PostgresURL
     private let logger: Logger
     private let state = LockedState()
     static let notifyChannel = "lodestar_events"
@@ -20,7 +22,9 @@ public final class PostgresBroker: EventBroker, Service {
     /// Connects to `url` (`postgres://user:password@host:port/database[?sslmode=...&sslrootcert=...]`,
     /// see `PostgresURL` for TLS); call `start()` next.
     public init(url: String, retention: Int = 1_000, logger: Logger) throws(BrokerError) {
-        let configuration = try PostgresURL(url).clientConfiguration()
+        let url = try PostgresURL(url)
+        self.url = url
+        let configuration = try url.clientConfiguration()
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.hub = EventHub(retention: retention)
         self.retention = max(1, retention)
@@ -30,6 +34,10 @@ public final class PostgresBroker: EventBroker, Service {
     /// Runs the connection pool, creates the tables when missing, and starts listening. Throws
     /// when the database cannot be reached within `timeout`.
     public func start(timeout: Duration = .seconds(20)) async throws(BrokerError) {
+        // A refused certificate or password is reported at once, not after the pool's retries.
+        if let reason = await connectionProblem(), !reason.transient {
+            throw .unavailable("cannot connect to PostgreSQL: \(reason.text)")
+        }
         let client = self.client
         state.add(Task { await client.run() })
         let deadline = ContinuousClock.now + timeout
@@ -38,6 +46,12 @@ public final class PostgresBroker: EventBroker, Service {
                 try await prepareSchema()
                 break
             } catch {
+                // The pool says only that it cannot connect: one direct connection tells why, and
+                // a refused certificate or password will not mend by waiting.
+                if let reason = await connectionProblem(), !reason.transient {
+                    stop()
+                    throw .unavailable("cannot connect to PostgreSQL: \(reason.text)")
+                }
                 guard ContinuousClock.now < deadline else {
                     stop()
                     throw .unavailable("cannot prepare the events tables: \(String(reflecting: error))")
@@ -53,6 +67,33 @@ public final class PostgresBroker: EventBroker, Service {
         }
         state.add(Task { await self.listen() })
         state.add(Task { await self.prune() })
+    }
+
+    /// Why one direct connection with the broker's settings fails (`nil`: it succeeds), and
+    /// whether that may pass (a server still starting) or not (TLS, authentication, no database).
+    private func connectionProblem() async -> (text: String, transient: Bool)? {
+        do {
+            let connection = try await PostgresConnection.connect(configuration: try url.connectionConfiguration(), id: 0, logger: logger)
+            try? await connection.close()
+            return nil
+        } catch let error as NIOSSLError {
+            return ("TLS: \(error)", false)
+        } catch let error as BoringSSLError {
+            return ("TLS: \(error)", false)
+        } catch let error as PSQLError {
+            switch error.code {
+            case .sslUnsupported: return ("the server does not offer TLS (sslmode requires it)", false)
+            case .server:
+                let message = error.serverInfo?[.message] ?? "refused"
+                return ("the server refused the connection: \(message)", false)
+            default:
+                if let underlying = error.underlying as? NIOSSLError { return ("TLS: \(underlying)", false) }
+                if let underlying = error.underlying as? BoringSSLError { return ("TLS: \(underlying)", false) }
+                return ("\(String(reflecting: error))", true)
+            }
+        } catch {
+            return ("\(error)", true)
+        }
     }
 
     /// Waits for graceful shutdown, then stops listening and closes the pool.

@@ -79,24 +79,50 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
                                      tls: try tls())
     }
 
+    /// The same settings for one connection (to probe why the pool cannot connect).
+    public func connectionConfiguration() throws(BrokerError) -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            switch tlsSettings() {
+            case (.disable, _): tls = .disable
+            case (.prefer, let configuration): tls = .prefer(try NIOSSLContext(configuration: configuration))
+            case (.require, let configuration): tls = .require(try NIOSSLContext(configuration: configuration))
+            }
+        } catch {
+            throw .invalidConfiguration("TLS: \(error)")
+        }
+        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+
     func tls() throws(BrokerError) -> PostgresClient.Configuration.TLS {
+        switch tlsSettings() {
+        case (.disable, _): return .disable
+        case (.prefer, let configuration): return .prefer(configuration)
+        case (.require, let configuration): return .require(configuration)
+        }
+    }
+
+    enum TLSUse { case disable, prefer, require }
+
+    /// Whether to use TLS, and how to check the server's certificate.
+    func tlsSettings() -> (TLSUse, TLSConfiguration) {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let rootCertificatePath { configuration.trustRoots = .file(rootCertificatePath) }
         switch sslMode {
         case .disable:
-            return .disable
+            return (.disable, configuration)
         case .allow, .prefer:
             configuration.certificateVerification = .none
-            return .prefer(configuration)
+            return (.prefer, configuration)
         case .require:
             configuration.certificateVerification = rootCertificatePath == nil ? .none : .noHostnameVerification
-            return .require(configuration)
+            return (.require, configuration)
         case .verifyCA:
             configuration.certificateVerification = .noHostnameVerification
-            return .require(configuration)
+            return (.require, configuration)
         case .verifyFull:
             configuration.certificateVerification = .fullVerification
-            return .require(configuration)
+            return (.require, configuration)
         }
     }
 

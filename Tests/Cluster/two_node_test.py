@@ -4,7 +4,11 @@ a dashboard socket on node B receives, in order and exactly once, the events cau
 to node A — live, and replayed after a reconnect with ?since=. Node A's own dashboard sees the
 same sequence numbers.
 
-Usage: two_node_test.py --broker postgres://lodestar:lodestar@127.0.0.1:5432/lodestar_test
+With a broker URL that asks for TLS (sslmode=require/verify-ca/verify-full), it also checks that
+both nodes' connections are encrypted (pg_stat_ssl), and that a node given a CA that did not sign
+the server's certificate refuses to start (verify-full) instead of connecting.
+
+Usage: two_node_test.py --broker 'postgres://lodestar:lodestar@127.0.0.1:5432/lodestar_test?sslmode=verify-full&sslrootcert=ca.crt'
 """
 import argparse, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
 
@@ -62,6 +66,45 @@ def nothing_more(ws, wait=1.0):
             fail(f"an extra event arrived: {extra.get('type')} seq {extra.get('seq')}")
     except websocket.WebSocketTimeoutException:
         pass
+
+
+def check_tls(a, secret):
+    """Both nodes' connections are encrypted; a node that cannot verify the server does not start."""
+    encrypted = subprocess.run(["psql", a.broker, "-tAc",
+                                "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity p USING (pid) "
+                                "WHERE p.usename = current_user AND s.ssl AND p.pid <> pg_backend_pid()"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    plain = subprocess.run(["psql", a.broker, "-tAc",
+                            "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity p USING (pid) "
+                            "WHERE p.usename = current_user AND NOT s.ssl AND p.backend_type = 'client backend'"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    if int(encrypted) < 2 or int(plain) != 0:
+        fail(f"broker connections: {encrypted} encrypted, {plain} in plain text")
+    print(f"ok: the nodes' {encrypted} broker connections use TLS, none plain", flush=True)
+    if "verify-full" not in a.broker:
+        return
+    other = tempfile.mkdtemp(prefix="lodestar-ca-")
+    try:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=Unrelated CA",
+                        "-keyout", f"{other}/ca.key", "-out", f"{other}/ca.crt"], check=True, capture_output=True)
+        wrong = re.sub(r"sslrootcert=[^&]*", f"sslrootcert={other}/ca.crt", a.broker)
+        data = tempfile.mkdtemp(prefix="lodestar-node-")
+        process = subprocess.Popen([a.lodestar, "serve", "--data-dir", data, "--port", "0", "--broker", wrong, "--jwt-secret", secret,
+                                    "--no-demo"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            out, err = process.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            fail("a node with a CA that did not sign the server's certificate kept running")
+        finally:
+            shutil.rmtree(data, ignore_errors=True)
+        if process.returncode == 0 or "serving on" in out:
+            fail(f"a node with the wrong CA started: {out[-300:]}")
+        if "lodestar" in wrong and ":lodestar@" in err:
+            fail("the password appears in the error output")
+        print("ok: a node whose CA did not sign the server's certificate refuses to start", flush=True)
+    finally:
+        shutil.rmtree(other, ignore_errors=True)
 
 
 def main():
@@ -134,6 +177,8 @@ def main():
         print(f"ok: after a reconnect with since={last}: 14 replayed + 6 live events, in order, once", flush=True)
         on_a.close()
         on_b.close()
+        if re.search(r"sslmode=(require|verify-ca|verify-full)", a.broker):
+            check_tls(a, secret)
     finally:
         for node in nodes:
             node.terminate()
