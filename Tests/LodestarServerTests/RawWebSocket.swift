@@ -78,20 +78,27 @@ final class RawWebSocket: @unchecked Sendable {
 
     func send(text: String) throws { try send(opcode: 1, payload: Array(text.utf8)) }
 
-    func send(opcode: UInt8, payload: [UInt8], fin: Bool = true) throws {
-        var frame: [UInt8] = [(fin ? 0x80 : 0) | opcode]
+    /// Sends one frame; `masked: false` and `rsv` (bits 0x70 of the first byte) make frames a
+    /// conforming client never sends.
+    func send(opcode: UInt8, payload: [UInt8], fin: Bool = true, masked: Bool = true, rsv: UInt8 = 0) throws {
+        var frame: [UInt8] = [(fin ? 0x80 : 0) | (rsv & 0x70) | opcode]
         let mask: [UInt8] = [0x12, 0x34, 0x56, 0x78]
+        let maskBit: UInt8 = masked ? 0x80 : 0
         if payload.count < 126 {
-            frame.append(0x80 | UInt8(payload.count))
+            frame.append(maskBit | UInt8(payload.count))
         } else if payload.count < 65_536 {
-            frame.append(0x80 | 126)
+            frame.append(maskBit | 126)
             frame += [UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
         } else {
-            frame.append(0x80 | 127)
+            frame.append(maskBit | 127)
             for shift in stride(from: 56, through: 0, by: -8) { frame.append(UInt8((payload.count >> shift) & 0xFF)) }
         }
-        frame += mask
-        for (i, byte) in payload.enumerated() { frame.append(byte ^ mask[i & 3]) }
+        if masked {
+            frame += mask
+            for (i, byte) in payload.enumerated() { frame.append(byte ^ mask[i & 3]) }
+        } else {
+            frame += payload
+        }
         try sendAll(frame)
     }
 

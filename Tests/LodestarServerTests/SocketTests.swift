@@ -141,6 +141,54 @@ import VectorStore
         }
     }
 
+    /// Frames a conforming client never sends close the connection with the RFC's codes: unmasked
+    /// or with reserved bits (1002), text that is not UTF-8 (1007); the other sockets stay.
+    @Test func malformedFramesCloseWithTheirCodes() async throws {
+        let harness = try await Harness()
+        defer { harness.cleanup() }
+        let path = "/ws/dashboard/class_001?token=\(try await harness.token(.teacher, classes: ["class_001"]))"
+        try await harness.runLive { _, port in
+            let cases: [(String, (RawWebSocket) throws -> Void, UInt16)] = [
+                ("unmasked", { try $0.send(opcode: 1, payload: Array(#"{"type":"ping"}"#.utf8), masked: false) }, 1002),
+                ("RSV1", { try $0.send(opcode: 1, payload: Array(#"{"type":"ping"}"#.utf8), rsv: 0x40) }, 1002),
+                ("RSV3", { try $0.send(opcode: 1, payload: Array(#"{"type":"ping"}"#.utf8), rsv: 0x10) }, 1002),
+                ("invalid UTF-8", { try $0.send(opcode: 1, payload: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D]) }, 1007),
+                ("overlong UTF-8", { try $0.send(opcode: 1, payload: [0xC0, 0xAF]) }, 1007),
+            ]
+            let bystander = try await RawWebSocket.open(port: port, path: path)
+            #expect(await bystander.nextJSON()?["type"] as? String == "connection_confirmed")
+            for (name, send, code) in cases {
+                let socket = try await RawWebSocket.open(port: port, path: path)
+                _ = await socket.nextJSON()
+                try send(socket)
+                #expect(await socket.closeCode() == code, "\(name)")
+            }
+            try bystander.send(text: #"{"type":"ping"}"#)
+            #expect(await bystander.nextJSON()?["type"] as? String == "pong")
+        }
+    }
+
+    /// A bad handshake is answered with a status, never a half-open socket.
+    @Test func badHandshakesAreRefused() async throws {
+        let harness = try await Harness()
+        defer { harness.cleanup() }
+        let token = try await harness.token(.teacher, classes: ["class_001"])
+        try await harness.runLive { _, port in
+            let heads = [
+                ("no key", "GET /ws/dashboard/class_001?token=\(token) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n"),
+                ("version 8", "GET /ws/dashboard/class_001?token=\(token) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n"),
+                ("plain GET", "GET /ws/dashboard/class_001?token=\(token) HTTP/1.1\r\nHost: x\r\n\r\n"),
+            ]
+            for (name, head) in heads {
+                let socket = try PlainSocket(port: port)
+                try socket.send(head)
+                let answer = await socket.answer(timeout: 10) ?? ""
+                let status = Int(answer.dropFirst(9).prefix(3)) ?? 0
+                #expect((400..<500).contains(status), "\(name): \(answer.prefix(60))")
+            }
+        }
+    }
+
     @Test func limitsCloseWithTheirCodes() async throws {
         var settings = SocketSettings()
         settings.maxMessageBytes = 1_024

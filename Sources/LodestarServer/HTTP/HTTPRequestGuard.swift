@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -8,6 +9,9 @@ import NIOHTTP1
 ///   larger than the decoder's limit, 505 for another HTTP version (an HTTP/2 preface, say), 400
 ///   for the rest (bad method, malformed or negative or overflowing `Content-Length`,
 ///   `Content-Length` with chunked encoding, bad chunk sizes) — and the connection is closed;
+/// - a WebSocket handshake without a valid `Sec-WebSocket-Key` or with a `Sec-WebSocket-Version`
+///   other than 13 is answered 400 (with `Sec-WebSocket-Version: 13`) and closed, before NIO's
+///   upgrader, which would drop such a connection without an answer;
 /// - a request that has not arrived whole (head and body) within `requestTimeout` of its head is
 ///   answered 408 if no response has started, and the connection is closed: a body trickled a byte
 ///   at a time cannot hold a socket and a handler for long.
@@ -30,9 +34,15 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
         switch unwrapInboundIn(data) {
-        case .head:
+        case .head(let head):
             responseStarted = false
+            if let problem = Self.handshakeProblem(head) {
+                answerAndClose(context: context, status: .badRequest, code: "bad_handshake", message: problem,
+                               extraHeaders: [("Sec-WebSocket-Version", "13")])
+                return
+            }
             if let requestTimeout {
                 let channel = context.channel
                 let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -76,6 +86,20 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireErrorCaught(error)
     }
 
+    /// What is wrong with a WebSocket upgrade request's key or version (`nil`: nothing, or not an
+    /// upgrade request).
+    static func handshakeProblem(_ head: HTTPRequestHead) -> String? {
+        guard head.headers[canonicalForm: "upgrade"].contains(where: { $0.lowercased() == "websocket" }) else { return nil }
+        let keys = head.headers["Sec-WebSocket-Key"]
+        guard keys.count == 1, let key = Data(base64Encoded: keys[0].trimmingCharacters(in: .whitespaces)), key.count == 16 else {
+            return "malformed WebSocket handshake: Sec-WebSocket-Key must be 16 bytes in base64"
+        }
+        guard head.headers["Sec-WebSocket-Version"].map({ $0.trimmingCharacters(in: .whitespaces) }) == ["13"] else {
+            return "unsupported WebSocket version: this server speaks version 13"
+        }
+        return nil
+    }
+
     /// The status and message for a request the decoder refused.
     static func answer(to error: HTTPParserError) -> (HTTPResponseStatus, String) {
         switch error {
@@ -108,7 +132,8 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Writes a JSON error response (unless one has started) and closes the connection.
-    private func answerAndClose(context: ChannelHandlerContext, status: HTTPResponseStatus, code: String, message: String) {
+    private func answerAndClose(context: ChannelHandlerContext, status: HTTPResponseStatus, code: String, message: String,
+                                extraHeaders: [(String, String)] = []) {
         guard !closing else { return }
         closing = true
         let channel = context.channel
@@ -127,7 +152,7 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         let body = ByteBuffer(bytes: output.bytes)
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: HTTPHeaders([
             ("Connection", "close"), ("Content-Type", "application/json"), ("Content-Length", String(body.readableBytes)),
-        ]))
+        ] + extraHeaders))
         responseStarted = true
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)

@@ -127,6 +127,10 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         lastInbound = .now()
+        // RFC 6455 §5.1-5.2: a client masks every frame, and no extension (so no RSV bit) was
+        // negotiated; either fault closes the connection with 1002.
+        guard frame.maskKey != nil else { return close(.protocolError, reason: "client frames must be masked") }
+        guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else { return close(.protocolError, reason: "reserved bits set without an extension") }
         switch frame.opcode {
         case .pong:
             return
@@ -184,6 +188,10 @@ final class SocketConnection: ChannelInboundHandler, RemovableChannelHandler {
         }
         guard opcode == .text else { return close(.unsupportedData, reason: "only JSON text messages are accepted") }
         let bytes = data.readableBytesView
+        // A text message must be UTF-8 (RFC 6455 §8.1): otherwise 1007.
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            return close(.invalidPayload, reason: "text messages must be UTF-8")
+        }
         guard case .object(let object)? = try? JSONValue.parse(bytes, maxDepth: 16) else {
             return sendText(SocketMessages.error("messages must be JSON objects with a \"type\""))
         }

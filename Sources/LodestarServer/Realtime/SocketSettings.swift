@@ -31,6 +31,7 @@ enum CloseCode: UInt16 {
     case goingAway = 1001
     case protocolError = 1002
     case unsupportedData = 1003
+    case invalidPayload = 1007
     case policyViolation = 1008
     case messageTooBig = 1009
     case tryAgainLater = 1013
