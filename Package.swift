@@ -121,27 +121,30 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The seeded mutation fuzzer the test suites share (test support only; no product uses it).
+        .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
         .testTarget(
             name: "EmbeddingsTests",
-            dependencies: ["Embeddings"],
+            dependencies: ["Embeddings", "FuzzSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "VectorIndexTests",
-            dependencies: ["VectorIndex"]
+            dependencies: ["VectorIndex", "FuzzSupport"]
         ),
         .testTarget(
             name: "VectorStoreTests",
-            dependencies: ["VectorStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VectorStore", "FuzzSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "LearningTests",
-            dependencies: ["Learning", "Embeddings"]
+            dependencies: ["Learning", "Embeddings", "FuzzSupport"]
         ),
         .testTarget(
             name: "LodestarServerTests",
             dependencies: [
                 "LodestarServer",
+                "FuzzSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

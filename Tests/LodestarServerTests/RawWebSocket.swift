@@ -104,6 +104,9 @@ final class RawWebSocket: @unchecked Sendable {
 
     func sendClose(code: UInt16 = 1000) throws { try send(opcode: 8, payload: [UInt8(code >> 8), UInt8(code & 0xFF)]) }
 
+    /// Sends bytes as they are (a frame built by hand, or garbage).
+    func send(raw bytes: [UInt8]) throws { try sendAll(bytes) }
+
     private func sendAll(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
@@ -283,18 +286,19 @@ final class PlainSocket: @unchecked Sendable {
         return count > 0 ? String(decoding: chunk[..<count], as: UTF8.self) : nil
     }
 
-    /// `read(timeout:)` off the concurrency pool (a blocking read on a cooperative thread can
-    /// starve the very server it waits for).
+    /// `read(timeout:)` on a thread of its own, off the concurrency pool (a blocking read on a
+    /// cooperative thread can starve the very server it waits for; Dispatch's global queue runs
+    /// about as many blocking reads at once as there are cores, so many would queue).
     func answer(timeout: Double) async -> String? {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: self.read(timeout: timeout)) }
+            Thread { continuation.resume(returning: self.read(timeout: timeout)) }.start()
         }
     }
 
-    /// `waitForEnd(timeout:)` off the concurrency pool.
+    /// `waitForEnd(timeout:)` on a thread of its own.
     func ends(within timeout: Double) async -> Bool {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: self.waitForEnd(timeout: timeout)) }
+            Thread { continuation.resume(returning: self.waitForEnd(timeout: timeout)) }.start()
         }
     }
 
