@@ -35,12 +35,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
-        // Packed-weight GEMM for batches of few tokens (AVX2+FMA with a portable fallback, chosen at
-        // run time). Used only through Embeddings' internal wrapper.
-        .target(
-            name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3"])]
-        ),
+        // Packed-weight GEMM, attention, LayerNorm and distance kernels (AVX-512 or AVX2+FMA with a
+        // portable fallback, chosen at run time). Used only through Embeddings' internal wrapper.
+        // Built with SwiftPM's own flags (no unsafeFlags, so the package can be a dependency): the
+        // GEMM tiles' register loops carry `clang loop unroll(full)`, which is what -O3 had given.
+        .target(name: "CKernels"),
         // Core: tokenizer, safetensors, BERT encoder, pooling. No server or storage dependencies.
         .target(
             name: "Embeddings",

@@ -180,6 +180,7 @@ __attribute__((target("avx512f")))                                              
 static void tile512_##ROWS##_##SPAN(int k, const float *a, int lda, const float *panel, const float *ahead, \
                                     float *out, int ldo, int accumulate, const float *bias, int gelu) { \
     __m512 c[ROWS], d[ROWS];                                                                            \
+    _Pragma("clang loop unroll(full)")                                                                 \
     for (int r = 0; r < ROWS; r++) { c[r] = _mm512_setzero_ps(); d[r] = _mm512_setzero_ps(); }         \
     const float *second = panel + (size_t)k * LODESTAR_PANEL;                                           \
     for (int kk = 0; kk < k; kk++) {                                                                    \
@@ -192,6 +193,7 @@ static void tile512_##ROWS##_##SPAN(int k, const float *a, int lda, const float 
             _mm_prefetch((const char *)((uintptr_t)e + LODESTAR_PREFETCH * sizeof(float)), _MM_HINT_T0); \
             b1 = _mm512_loadu_ps(e);                                                                    \
         }                                                                                               \
+        _Pragma("clang loop unroll(full)")                                                             \
         for (int r = 0; r < ROWS; r++) {                                                                \
             __m512 x = _mm512_set1_ps(a[(size_t)r * lda + kk]);                                         \
             c[r] = _mm512_fmadd_ps(x, b0, c[r]);                                                        \
@@ -200,6 +202,7 @@ static void tile512_##ROWS##_##SPAN(int k, const float *a, int lda, const float 
     }                                                                                                   \
     __m512 bias0 = _mm512_setzero_ps(), bias1 = _mm512_setzero_ps();                                    \
     if (bias) { bias0 = _mm512_loadu_ps(bias); if (SPAN == 2) bias1 = _mm512_loadu_ps(bias + LODESTAR_PANEL); } \
+    _Pragma("clang loop unroll(full)")                                                                 \
     for (int r = 0; r < ROWS; r++) {                                                                    \
         float *o = out + (size_t)r * ldo;                                                               \
         if (accumulate) {                                                                               \

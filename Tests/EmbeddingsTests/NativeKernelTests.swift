@@ -13,9 +13,8 @@ import Testing
         mutating func array(_ count: Int) -> [Float] { (0..<count).map { _ in next() } }
     }
 
-    @Test(arguments: [1, 5, 6, 7, 15, 48, 127])
+    @Test(.enabled(if: PackedGEMM.isAvailable, "the packed GEMM needs AVX2+FMA or AVX-512"), arguments: [1, 5, 6, 7, 15, 48, 127])
     func packedGEMMMatchesBLAS(rows: Int) {
-        guard PackedGEMM.isAvailable else { return }
         var random = Generator(state: UInt64(rows))
         for (outputs, inputs) in [(1152, 384), (40, 33), (16, 1536), (17, 5)] {
             let a = random.array(rows * inputs), w = random.array(outputs * inputs)
@@ -32,8 +31,8 @@ import Testing
         }
     }
 
-    @Test func packedGEMMRowsAreIndependentOfTheirNeighbours() {
-        guard PackedGEMM.isAvailable else { return }
+    @Test(.enabled(if: PackedGEMM.isAvailable, "the packed GEMM needs AVX2+FMA or AVX-512"))
+    func packedGEMMRowsAreIndependentOfTheirNeighbours() {
         var random = Generator(state: 7)
         let inputs = 384, outputs = 384
         let a = random.array(13 * inputs), w = random.array(outputs * inputs)
@@ -50,8 +49,8 @@ import Testing
         }
     }
 
-    @Test func nativeGELUMatchesSwift() {
-        guard NativeKernels.isAvailable else { return }
+    @Test(.enabled(if: NativeKernels.isAvailable, "the native encoder kernels need AVX2+FMA"))
+    func nativeGELUMatchesSwift() {
         var random = Generator(state: 3)
         let rows = 5, width = 1539  // a width that is not a multiple of 8
         let input = random.array(rows * width).map { $0 * 6 }
@@ -65,9 +64,8 @@ import Testing
 
     /// The AVX2 LayerNorm (with and without a bias) against the Swift one, and each row's result
     /// independent of the rows normalised beside it (bit for bit).
-    @Test(arguments: [384, 37, 5])
+    @Test(.enabled(if: NativeKernels.isAvailable, "the native encoder kernels need AVX2+FMA"), arguments: [384, 37, 5])
     func nativeLayerNormMatchesSwift(width: Int) {
-        guard NativeKernels.isAvailable else { return }
         var random = Generator(state: UInt64(width))
         let rows = 7
         let input = random.array(rows * width).map { $0 * 8 + 3 }
@@ -103,9 +101,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 2, 9, 16, 20, 47, 100])
+    @Test(.enabled(if: NativeKernels.isAvailable, "the native encoder kernels need AVX2+FMA"), arguments: [1, 2, 9, 16, 20, 47, 100])
     func nativeAttentionMatchesReference(length: Int) {
-        guard NativeKernels.isAvailable else { return }
         var random = Generator(state: UInt64(100 + length))
         let d = 32, stride = 3 * 64
         let qkv = random.array(length * stride).map { $0 * 3 }
