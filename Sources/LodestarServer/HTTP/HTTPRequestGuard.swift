@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 
@@ -141,15 +142,8 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        var output = JSONOutput()
-        output.object { o in
-            o.key("error")
-            o.object { e in
-                e.field("code", code)
-                e.field("message", message)
-            }
-        }
-        let body = ByteBuffer(bytes: output.bytes)
+        let error = APIError(HTTPResponse.Status(code: Int(status.code)), code: code, message: message)
+        let body = ByteBuffer(bytes: error.jsonBody().bytes)
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: HTTPHeaders([
             ("Connection", "close"), ("Content-Type", "application/json"), ("Content-Length", String(body.readableBytes)),
         ] + extraHeaders))
