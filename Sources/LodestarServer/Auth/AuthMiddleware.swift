@@ -21,13 +21,17 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     static func token(in request: Request) -> String? {
-        if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-            let token = parts[1].trimmingCharacters(in: .whitespaces)
-            return token.isEmpty ? nil : token
-        }
+        if let header = request.headers[.authorization] { return bearerToken(header) }
         if let token = request.uri.queryParameters.get("token"), !token.isEmpty { return token }
         return nil
+    }
+
+    /// The token of an `Authorization: Bearer <token>` value (`nil`: another scheme, or none).
+    /// The one parser of that header, for HTTP routes and WebSocket upgrades alike.
+    static func bearerToken(_ header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
     }
 }

@@ -70,8 +70,7 @@ struct SocketAdmission: Sendable {
         }
         let token: String?
         if let authorization {
-            let pieces = authorization.split(separator: " ", maxSplits: 1)
-            token = pieces.count == 2 && pieces[0].lowercased() == "bearer" ? String(pieces[1]).trimmingCharacters(in: .whitespaces) : nil
+            token = AuthMiddleware.bearerToken(authorization)
             if token == nil { return .failure(.unauthorized("malformed Authorization header: send 'Authorization: Bearer <JWT>'")) }
         } else {
             token = parsed.queryParameters.get("token").map { String($0) }
@@ -93,9 +92,11 @@ struct SocketAdmission: Sendable {
             }
             channel = "dashboard:\(resource)"
         case "student":
-            let allowed = claims.role == .admin || (claims.role == .student && claims.studentID == resource)
-                || (claims.role == .teacher && claims.canAccess(studentID: resource, classID: classOfStudent(resource)))
-            guard allowed else { return .failure(.forbidden("this token may not open the channel of student \(resource)")) }
+            // The class is looked up only for a teacher (the only role whose right depends on it).
+            let classID = claims.role == .teacher ? classOfStudent(resource) : nil
+            guard claims.canAccess(studentID: resource, classID: classID) else {
+                return .failure(.forbidden("this token may not open the channel of student \(resource)"))
+            }
             channel = "student:\(resource)"
         default:
             guard claims.role == .admin else { return .failure(.forbidden("the pipeline channel is for admins")) }
