@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Realtime", targets: ["Realtime"]),
         .library(name: "RealtimePostgres", targets: ["RealtimePostgres"]),
         .library(name: "LodestarServer", targets: ["LodestarServer"]),
+        .library(name: "LodestarSupport", targets: ["LodestarSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,11 +46,13 @@ let package = Package(
             name: "Embeddings",
             dependencies: ["COpenBLAS", "CKernels"]
         ),
+        // Small shared types, standard library only (the seeded generator).
+        .target(name: "LodestarSupport"),
         // Core: HNSW and flat indexes, distance kernels, index files. Standard library only (plus
-        // the package's own C kernels).
+        // the package's own C kernels and support types).
         .target(
             name: "VectorIndex",
-            dependencies: ["CKernels"]
+            dependencies: ["CKernels", "LodestarSupport"]
         ),
         // Adapter: Chroma-style collections persisted in SQLite (GRDB) plus one index file per
         // collection. Embeds documents through a protocol, so it does not depend on the engine.
@@ -78,6 +81,7 @@ let package = Package(
             name: "Learning",
             dependencies: [
                 "VectorStore",
+                "LodestarSupport",
                 "Realtime",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -121,7 +125,7 @@ let package = Package(
             ]
         ),
         // The seeded mutation fuzzer the test suites share (test support only; no product uses it).
-        .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
+        .target(name: "FuzzSupport", dependencies: ["LodestarSupport"], path: "Tests/FuzzSupport"),
         .testTarget(
             name: "EmbeddingsTests",
             dependencies: ["Embeddings", "FuzzSupport"],
@@ -129,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VectorIndexTests",
-            dependencies: ["VectorIndex", "FuzzSupport"]
+            dependencies: ["VectorIndex", "LodestarSupport", "FuzzSupport"]
         ),
         .testTarget(
             name: "VectorStoreTests",
@@ -137,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LearningTests",
-            dependencies: ["Learning", "Embeddings", "FuzzSupport"]
+            dependencies: ["Learning", "Embeddings", "LodestarSupport", "FuzzSupport"]
         ),
         .testTarget(
             name: "LodestarServerTests",

@@ -1,11 +1,12 @@
 import Foundation
+import LodestarSupport
 
 /// A seeded mutation fuzzer for the test suites: it derives inputs from valid seeds by flipping,
 /// inserting, deleting, duplicating and splicing bytes and by planting boundary values, so every
 /// run explores the same inputs (a failure reproduces with its seed and iteration) within a time
 /// budget. A crash fails the test process; a wrong answer is recorded by the caller's checks.
 public struct Mutator {
-    private var state: UInt64
+    private var random: SeededRandom
     public let seeds: [[UInt8]]
 
     /// Bytes that parsers treat specially, planted by mutations.
@@ -19,18 +20,11 @@ public struct Mutator {
     ]
 
     public init(seed: UInt64, seeds: [[UInt8]]) {
-        state = seed
+        random = SeededRandom(seed: seed)
         self.seeds = seeds.isEmpty ? [[]] : seeds
     }
 
-    /// SplitMix64.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { random.next() }
 
     public mutating func int(_ bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LodestarSupport
 import Testing
 import VectorStore
 @testable import Learning
@@ -141,7 +142,7 @@ import VectorStore
         let concepts = world.engine.concepts
         let items = world.engine.catalog.read { Array($0.items.values) }.filter { $0.key != nil }.sorted { $0.id < $1.id }
         let content = world.engine.catalog.read { Array($0.content.keys) }.sorted()
-        var random = SplitMix(state: 77)
+        var random = SeededRandom(state: 77)
         var worst = 1.0
         for index in 0..<12 {
             let studentID = "sim_\(index)"

@@ -1,4 +1,5 @@
 import Foundation
+import LodestarSupport
 import Testing
 @testable import VectorIndex
 

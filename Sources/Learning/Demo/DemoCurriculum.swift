@@ -1,4 +1,5 @@
 import Foundation
+import LodestarSupport
 import VectorStore
 
 /// The embedded demo: a middle-school maths and science curriculum written for this project
@@ -28,7 +29,7 @@ public enum DemoCurriculum {
     }
 
     static func simulateHistory(engine: LearningEngine, classID: String, seed: UInt64, now: Date) async throws {
-        var random = SplitMix(state: seed)
+        var random = SeededRandom(state: seed)
         let concepts = engine.concepts
         let depth = depths(concepts)
         let snapshot = engine.catalog.read { $0 }
@@ -87,18 +88,4 @@ public enum DemoCurriculum {
         for concept in concepts { _ = depth(concept.id, 0) }
         return memo
     }
-}
-
-/// SplitMix64: a small seeded generator for the simulation.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -74,6 +74,8 @@ struct WebSocketHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             let gateway = self.gateway
             let idleTimeout = self.idleTimeout
             let requestGuard = HTTPRequestGuard(requestTimeout: requestTimeout.map { .nanoseconds(SocketConnection.nanoseconds($0)) })
+            // The guard is used on its channel's event loop only (here and in the upgrade handler).
+            let boundGuard = NIOLoopBound(requestGuard, eventLoop: channel.eventLoop)
             // Closes the connection unless its first request head arrives in time (cancelled when
             // the upgrade handler has the head: in `shouldUpgrade` or when not upgrading).
             let headDeadline = NIOLoopBoundBox<Scheduled<Void>?>(nil, eventLoop: channel.eventLoop)
@@ -113,7 +115,7 @@ struct WebSocketHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                     channel.eventLoop.makeCompletedFuture {
                         guard case .admitted(let admission)? = attempt.value else { throw ChannelError.inappropriateOperationForState }
                         // HTTP is over on this connection: the request guard's types no longer fit.
-                        _ = channel.pipeline.syncOperations.removeHandler(requestGuard)
+                        _ = channel.pipeline.syncOperations.removeHandler(boundGuard.value)
                         let (id, accepted) = gateway.reserve(admission)
                         let rawWriter = RawFrameWriter()
                         let connection = SocketConnection(id: id, admission: admission, settings: gateway.settings, gateway: gateway,

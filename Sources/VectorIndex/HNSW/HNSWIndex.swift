@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LodestarSupport
 
 /// A Hierarchical Navigable Small World graph (Malkov & Yashunin, arXiv:1603.09320) over float
 /// vectors with `UInt64` labels: layered graph, heuristic neighbour selection (their Algorithm 4),
