@@ -111,7 +111,7 @@ public enum LodestarApplication {
         }
         let broker = try PostgresBroker(url: url, retention: configuration.replayEvents, logger: logger)
         try await broker.start()
-        logger.info("event broker: PostgreSQL", metadata: ["url": .string((try? PostgresURL(url).description) ?? PostgresURL.redacted(url))])
+        logger.info("event broker: PostgreSQL", metadata: ["url": .string(broker.endpoint)])
         return (broker, "postgres", [broker])
     }
 }

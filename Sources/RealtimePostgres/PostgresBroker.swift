@@ -31,6 +31,9 @@ public final class PostgresBroker: EventBroker, Service {
         self.logger = logger
     }
 
+    /// Where the broker connects, without the password (for logs).
+    public var endpoint: String { url.description }
+
     /// Runs the connection pool, creates the tables when missing, and starts listening. Throws
     /// when the database cannot be reached within `timeout`.
     public func start(timeout: Duration = .seconds(20)) async throws(BrokerError) {

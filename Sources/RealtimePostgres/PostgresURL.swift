@@ -136,7 +136,7 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     }
 
     /// `url` with any password replaced by `***` (also for URLs that do not parse).
-    public static func redacted(_ url: String) -> String {
+    static func redacted(_ url: String) -> String {
         if var components = URLComponents(string: url), components.password != nil {
             components.password = "***"
             return components.string ?? "<url>"

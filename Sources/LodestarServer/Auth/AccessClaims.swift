@@ -56,9 +56,12 @@ public struct AccessClaims: JWTPayload, Equatable {
     }
 
     /// A fresh random token id (32 hex digits).
-    public static func newID() -> String {
+    public static func newID() -> String { randomHex(byteCount: 16) }
+
+    /// `byteCount` bytes of the system's random generator, as hex (token ids, the signing secret).
+    static func randomHex(byteCount: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (0..<byteCount).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 
     /// Whether the token may see class `classID`.

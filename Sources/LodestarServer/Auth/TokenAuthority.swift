@@ -57,7 +57,7 @@ public struct TokenAuthority: Sendable {
             throw .secretUnreadable("cannot create \(dataDirectory): \(error.localizedDescription)")
         }
         var generator = SystemRandomNumberGenerator()
-        let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let secret = AccessClaims.randomHex(byteCount: 32)
         // Written to a private temporary file created 0600 (never readable by others, not even
         // briefly), synced, then linked into place: `link` fails when the secret already exists, so
         // when several processes start on a fresh directory the first one's secret wins and every

@@ -73,23 +73,28 @@ public final class TokenRevocations: Sendable {
     /// issued until now: failing closed).
     public func current() -> List {
         let now = Date().timeIntervalSince1970
-        return cache.withLockedValue { cache in
-            guard now - cache.checkedAt >= recheckInterval else { return cache.list }
+        // Under the lock only the cache; the file is looked at (and read) outside it.
+        let due: (List, FileSignature?)? = cache.withLockedValue { cache in
+            guard now - cache.checkedAt >= recheckInterval else { return nil }
             cache.checkedAt = now
-            let signature = Self.signature(path)
-            guard signature != cache.signature else { return cache.list }
-            cache.signature = signature
-            if signature == nil {
-                cache.list = List()
-            } else {
-                do {
-                    cache.list = try Self.read(path)
-                } catch {
-                    cache.list = List(revokedBefore: now, ids: cache.list.ids)
-                }
-            }
-            return cache.list
+            return (cache.list, cache.signature)
         }
+        guard let (cached, cachedSignature) = due else { return cache.withLockedValue { $0.list } }
+        let signature = Self.signature(path)
+        guard signature != cachedSignature else { return cached }
+        var list = List()
+        if signature != nil {
+            do {
+                list = try Self.read(path)
+            } catch {
+                list = List(revokedBefore: now, ids: cached.ids)
+            }
+        }
+        cache.withLockedValue { cache in
+            cache.signature = signature
+            cache.list = list
+        }
+        return list
     }
 
     private static func signature(_ path: String) -> FileSignature? {
