@@ -238,15 +238,17 @@ public final class SafeTensorsFile: @unchecked Sendable {
         // the header length or an offset is wrong — a header length off by one would otherwise
         // shift every tensor by a byte and load garbage.
         let sorted = tensors.values.filter { $0.end > $0.begin }.sorted { $0.begin < $1.begin }
-        for (previous, next) in zip(sorted, sorted.dropFirst()) where next.begin < previous.end {
-            throw .invalidOffsets(tensor: next.name, reason: "overlaps \(previous.name)")
-        }
         var covered: UInt64 = 0
+        var previous: TensorInfo?
         for info in sorted {
+            if info.begin < covered, let previous {
+                throw .invalidOffsets(tensor: info.name, reason: "overlaps \(previous.name)")
+            }
             guard info.begin == covered else {
                 throw .invalidOffsets(tensor: info.name, reason: "starts at \(info.begin), the previous tensor ends at \(covered) (a hole in the data)")
             }
             covered = info.end
+            previous = info
         }
         guard covered == dataSize else {
             throw .invalidHeader(path: path, reason: "the tensors cover \(covered) bytes of a \(dataSize)-byte data section (wrong header length?)")
